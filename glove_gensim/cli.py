@@ -1,0 +1,156 @@
+"""``glove-gensim`` command line: thin sub-commands that parse, call the library and report.
+
+Heavy imports (JAX, gensim) happen inside the sub-commands that need them, so counting
+co-occurrences starts in a fraction of a second.
+"""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+logger = logging.getLogger("glove_gensim")
+
+
+def _corpus_flags() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("corpus")
+    group.add_argument("corpus", metavar="CORPUS", help="a text file or a directory of text files")
+    group.add_argument("--tokenizer", choices=("regex", "whitespace", "treebank"), default="regex",
+                       help="regex: lower-case words and numbers (default); whitespace: split only, "
+                            "keep case (pre-tokenized text); treebank: NLTK's Treebank tokenizer")
+    group.add_argument("--token-pattern", metavar="REGEX", default=None,
+                       help="custom token regex for --tokenizer regex (default [a-z0-9]+(?:'[a-z]+)?)")
+    group.add_argument("--line-is-document", action="store_true",
+                       help="a line is a document (Stanford GloVe / word2vec convention); default: "
+                            "a blank-line separated paragraph")
+    group.add_argument("--errors", choices=("replace", "strict"), default="replace",
+                       help="invalid UTF-8: replace and report (default) or stop with an error")
+    return parser
+
+
+def _vocab_flags() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("vocabulary")
+    group.add_argument("--min-count", type=int, default=5, metavar="N",
+                       help="drop words seen fewer than N times (default 5)")
+    group.add_argument("--max-vocab-size", type=int, default=None, metavar="N",
+                       help="prune the rarest words while counting to hold at most N types")
+    group.add_argument("--max-final-vocab", type=int, default=None, metavar="N",
+                       help="keep at most the N most frequent words")
+    return parser
+
+
+def _cooccur_flags(window: int) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("co-occurrence")
+    group.add_argument("--window", type=int, default=window, metavar="N",
+                       help=f"context words on each side (default {window})")
+    group.add_argument("--asymmetric", action="store_true",
+                       help="count left contexts only (Stanford's -symmetric 0)")
+    group.add_argument("--no-distance-weighting", action="store_true",
+                       help="a pair adds 1 instead of 1/distance")
+    group.add_argument("--memory-limit", default="2GB", metavar="SIZE",
+                       help="counting memory cap, e.g. 256MB or 2GB; above it counts spill to "
+                            "temporary files (default 2GB)")
+    return parser
+
+
+def _common_flags() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars, warnings only")
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The ``glove-gensim`` argument parser with every sub-command."""
+    parser = argparse.ArgumentParser(
+        prog="glove-gensim",
+        description="Train GloVe word vectors with JAX and use them as gensim KeyedVectors.",
+        epilog="Run 'glove-gensim COMMAND --help' for the options of one command.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    common, corpus, vocab = _common_flags(), _corpus_flags(), _vocab_flags()
+
+    p = commands.add_parser("vocab", parents=[common, corpus, vocab], help="count words -> vocab.txt",
+                            description="Count the words of CORPUS and write Stanford's vocab.txt "
+                                        "('word count' per line, most frequent first).")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="output vocabulary (.txt: Stanford layout; .npz: ours)")
+    p.set_defaults(handler=_run_vocab)
+
+    p = commands.add_parser("cooccur", parents=[common, corpus, vocab, _cooccur_flags(10)],
+                            help="count co-occurrences -> .npz or Stanford .bin",
+                            description="Count weighted word-word co-occurrences of CORPUS.")
+    p.add_argument("--vocab", metavar="FILE", default=None,
+                   help="use this vocabulary (Stanford vocab.txt or ours) and keep its order; "
+                        "otherwise it is counted from CORPUS with --min-count")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="output: FILE.bin in Stanford's cooccurrence.bin layout (1-based ids in "
+                        "vocabulary order), anything else as our .npz")
+    p.set_defaults(handler=_run_cooccur)
+    return parser
+
+
+def _configure_logging(quiet: bool) -> None:
+    logging.basicConfig(format="%(asctime)s : %(levelname)s : %(message)s",
+                        level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr)
+
+
+def _open_corpus(args):
+    from glove_gensim.corpus import Corpus
+
+    return Corpus(args.corpus, tokenizer=args.tokenizer, token_pattern=args.token_pattern,
+                  line_is_document=args.line_is_document, errors=args.errors)
+
+
+def _build_vocabulary(args, corpus):
+    from glove_gensim.vocab import Vocabulary
+
+    if getattr(args, "vocab", None):
+        return Vocabulary.load(args.vocab)
+    return Vocabulary.build(corpus, min_count=args.min_count, max_vocab_size=args.max_vocab_size,
+                            max_final_vocab=args.max_final_vocab, progress=not args.quiet)
+
+
+def _count(args, corpus, vocabulary):
+    from glove_gensim.cooccur import count_cooccurrences
+
+    return count_cooccurrences(corpus, vocabulary, window=args.window, symmetric=not args.asymmetric,
+                               distance_weighting=not args.no_distance_weighting,
+                               memory_limit=args.memory_limit, progress=not args.quiet)
+
+
+def _run_vocab(args) -> None:
+    vocabulary = _build_vocabulary(args, _open_corpus(args))
+    vocabulary.save(args.out)
+    logger.info("wrote %d words to %s", len(vocabulary), args.out)
+
+
+def _run_cooccur(args) -> None:
+    corpus = _open_corpus(args)
+    cooccurrence = _count(args, corpus, _build_vocabulary(args, corpus))
+    cooccurrence.save(args.out)
+    logger.info("wrote %d co-occurrences to %s", cooccurrence.nnz, args.out)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``glove-gensim`` console script."""
+    args = build_parser().parse_args(argv)
+    _configure_logging(args.quiet)
+    for name in ("out",):
+        target = getattr(args, name, None)
+        if target and not Path(target).parent.exists():
+            Path(target).parent.mkdir(parents=True, exist_ok=True)
+    try:
+        args.handler(args)
+    except (ValueError, FileNotFoundError, TypeError, OSError) as exc:
+        logger.error("%s", exc)
+        print(f"glove-gensim {args.command}: error: {exc}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,196 @@
+"""Safe files: atomic writes and our versioned, checksummed, pickle-free ``.npz`` format.
+
+Every file the project writes goes through :func:`atomic_write`: the bytes land in a temporary
+file in the destination's folder, are flushed and fsynced, and only then renamed over the
+destination, so a crash or a full disk never leaves a half-written file where a good one stood.
+
+Our own containers (:func:`save_arrays` / :func:`load_arrays`) are NumPy ``.npz`` archives read
+with ``allow_pickle=False``; a JSON header stored as a byte array names the format, its version
+and a SHA-256 checksum of every array, so a truncated or altered file is refused with a message
+that names it.
+"""
+from __future__ import annotations
+
+import contextlib
+import errno
+import hashlib
+import json
+import logging
+import os
+import tempfile
+import zipfile
+from pathlib import Path
+from typing import IO, Any, Iterator, Mapping
+
+import numpy as np
+
+logger = logging.getLogger(__name__)
+
+_HEADER_KEY = "__header__"
+
+
+class CorruptFileError(ValueError):
+    """A file of ours that cannot be trusted: truncated, altered, of another kind or version."""
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None = None) -> Iterator[IO]:
+    """Open a temporary file beside ``path``; on success fsync it and rename it over ``path``.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Destination. Its folder must exist.
+    mode : {"wb", "w"}
+        Binary or text mode.
+    encoding : str, optional
+        Text encoding for ``mode="w"`` (default UTF-8).
+
+    Raises
+    ------
+    OSError
+        When writing fails (disk full, say); the previous file at ``path`` is left untouched and
+        the temporary file is removed.
+
+    Examples
+    --------
+    >>> with atomic_write("vectors.txt", "w") as fh:  # doctest: +SKIP
+    ...     fh.write("hello\\n")
+    """
+    if mode not in ("wb", "w"):
+        raise ValueError(f"mode must be 'wb' or 'w', not {mode!r}")
+    path = Path(path)
+    folder = path.parent if str(path.parent) else Path(".")
+    if not folder.is_dir():
+        raise FileNotFoundError(f"cannot write {path}: folder {folder} does not exist")
+    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    try:
+        kwargs = {"encoding": encoding or "utf-8", "newline": "\n"} if mode == "w" else {}
+        with os.fdopen(fd, mode, **kwargs) as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp_name, path)
+    except BaseException as exc:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp_name)
+        if isinstance(exc, OSError) and exc.errno == errno.ENOSPC:
+            raise OSError(errno.ENOSPC, f"disk full while writing {path}; the previous file (if any) "
+                                        "is intact") from exc
+        raise
+    _fsync_folder(folder)
+
+
+def _fsync_folder(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        dir_fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def _checksum(arrays: Mapping[str, np.ndarray]) -> str:
+    digest = hashlib.sha256()
+    for name in sorted(arrays):
+        array = np.ascontiguousarray(arrays[name])
+        digest.update(name.encode())
+        digest.update(str(array.dtype).encode())
+        digest.update(str(array.shape).encode())
+        digest.update(memoryview(array).cast("B") if array.size else b"")
+    return digest.hexdigest()
+
+
+def save_arrays(path: str | os.PathLike, kind: str, version: int, arrays: Mapping[str, np.ndarray],
+                meta: Mapping[str, Any] | None = None) -> Path:
+    """Write ``arrays`` and JSON-able ``meta`` atomically as a checksummed ``.npz``.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        Destination file (written as given; use a ``.npz`` suffix by convention).
+    kind : str
+        Name of the format (``"glove_gensim.cooccurrence"``, ...), checked on load.
+    version : int
+        Format version, checked on load.
+    arrays : mapping of str to ndarray
+        Numeric arrays only (object arrays are refused: we never pickle).
+    meta : mapping, optional
+        JSON-serialisable metadata.
+
+    Returns
+    -------
+    pathlib.Path
+        The path written.
+    """
+    for name, array in arrays.items():
+        if np.asarray(array).dtype == object:
+            raise TypeError(f"array {name!r} has dtype object; our files never hold pickled objects")
+        if name == _HEADER_KEY:
+            raise ValueError(f"{_HEADER_KEY!r} is reserved")
+    arrays = {name: np.asarray(array) for name, array in arrays.items()}
+    header = {"kind": kind, "version": int(version), "checksum": _checksum(arrays), "meta": dict(meta or {})}
+    header_bytes = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
+    path = Path(path)
+    with atomic_write(path, "wb") as fh:
+        np.savez(fh, **{_HEADER_KEY: header_bytes}, **arrays)
+    return path
+
+
+@contextlib.contextmanager
+def _open_npz(path: Path) -> Iterator:
+    loaded = np.load(path, allow_pickle=False)
+    if not isinstance(loaded, np.lib.npyio.NpzFile):
+        raise CorruptFileError(f"{path} is a bare NumPy array, not a glove-gensim .npz file")
+    with loaded:
+        yield loaded
+
+
+def load_arrays(path: str | os.PathLike, kind: str, max_version: int) -> tuple[dict[str, np.ndarray], dict]:
+    """Read a file written by :func:`save_arrays`, refusing anything that does not check out.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        File to read.
+    kind : str
+        Expected format name.
+    max_version : int
+        Newest format version this code understands.
+
+    Returns
+    -------
+    arrays : dict of str to ndarray
+    meta : dict
+
+    Raises
+    ------
+    FileNotFoundError
+        No such file.
+    CorruptFileError
+        Not our format, another kind, a newer version, truncated or altered (checksum mismatch).
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise FileNotFoundError(f"no such file: {path}")
+    try:
+        with _open_npz(path) as archive:
+            if _HEADER_KEY not in archive.files:
+                raise CorruptFileError(f"{path} is not a glove-gensim {kind} file (no header)")
+            header = json.loads(archive[_HEADER_KEY].tobytes().decode("utf-8"))
+            arrays = {name: archive[name] for name in archive.files if name != _HEADER_KEY}
+    except CorruptFileError:
+        raise
+    except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, UnicodeDecodeError,
+            zipfile.LargeZipFile) as exc:
+        raise CorruptFileError(f"{path} is truncated or corrupt and cannot be read ({exc})") from exc
+    if not isinstance(header, dict) or header.get("kind") != kind:
+        found = header.get("kind") if isinstance(header, dict) else None
+        raise CorruptFileError(f"{path} holds {found!r}, not a {kind!r} file")
+    version = header.get("version")
+    if not isinstance(version, int) or version < 1 or version > max_version:
+        raise CorruptFileError(f"{path} has format version {version!r}; this glove-gensim reads "
+                               f"versions 1..{max_version} (upgrade glove-gensim to read it)")
+    if header.get("checksum") != _checksum(arrays):
+        raise CorruptFileError(f"{path} fails its checksum: the file was altered or damaged")
+    return arrays, header.get("meta", {})

@@ -1,0 +1,198 @@
+"""Vocabulary: word counts from one streaming pass, pruning, ordering, Stanford ``vocab.txt``.
+
+Order is by descending count, ties broken by first appearance in the corpus, so
+``restrict_vocab=N`` means "the N most frequent words". Words below ``min_count`` are dropped:
+there is no ``<unk>`` row. A Stanford ``vocab.txt`` keeps its own order when loaded.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import repeat
+from pathlib import Path
+from typing import Iterable, Sequence
+
+import numpy as np
+
+from glove_gensim.files import atomic_write, load_arrays, save_arrays
+from glove_gensim.progress import progress_bar
+
+logger = logging.getLogger(__name__)
+
+_FORMAT = "glove_gensim.vocabulary"
+_UNWRITABLE = re.compile(r"[\s\x00-\x1f\x7f]")
+_VERSION = 1
+
+
+@dataclass(eq=False)
+class Vocabulary:
+    """Words and their corpus counts, in index order.
+
+    Parameters
+    ----------
+    words : sequence of str
+        Distinct words; position = index (row of the embedding tables).
+    counts : array-like of int, shape [n_words]
+        Corpus count of each word.
+    total_tokens : int, optional
+        Tokens seen while counting, in-vocabulary or not (0 if unknown).
+
+    Examples
+    --------
+    >>> vocab = Vocabulary.build([["a", "b", "a"], ["c", "a", "b"]], min_count=2)
+    >>> vocab.words, vocab.counts.tolist()
+    (['a', 'b'], [3, 2])
+    """
+
+    words: list[str]
+    counts: np.ndarray
+    total_tokens: int = 0
+    index: dict[str, int] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self.words = list(self.words)
+        self.counts = np.asarray(self.counts, dtype=np.int64).reshape(-1)
+        if len(self.words) != len(self.counts):
+            raise ValueError(f"{len(self.words)} words but {len(self.counts)} counts")
+        self.index = {word: i for i, word in enumerate(self.words)}
+        if len(self.index) != len(self.words):
+            raise ValueError("vocabulary words must be distinct")
+        bad = _UNWRITABLE.search("".join(self.words)) if self.words else None
+        if bad is not None or "" in self.index:
+            word = "" if bad is None else next(w for w in self.words if _UNWRITABLE.search(w))
+            raise ValueError(f"vocabulary word {word!r} is empty or contains whitespace or control "
+                             "characters, which no text vector format can hold")
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def __contains__(self, word: str) -> bool:
+        return word in self.index
+
+    def __eq__(self, other: object) -> bool:
+        return (isinstance(other, Vocabulary) and self.words == other.words
+                and np.array_equal(self.counts, other.counts))
+
+    @classmethod
+    def build(cls, documents: Iterable[Sequence[str]], min_count: int = 5,
+              max_vocab_size: int | None = None, max_final_vocab: int | None = None,
+              progress: bool = False) -> "Vocabulary":
+        """Count words in one pass and keep those with count >= ``min_count``.
+
+        Parameters
+        ----------
+        documents : iterable of list of str
+            Usually a :class:`glove_gensim.corpus.Corpus`.
+        min_count : int
+            Minimum corpus count for a word to be kept.
+        max_vocab_size : int, optional
+            Bound on distinct words held while counting: when exceeded, the rarest are pruned as
+            gensim does (words with count <= a rising threshold), so memory stays bounded.
+            Counts are then approximate for words that were pruned and came back.
+        max_final_vocab : int, optional
+            Keep at most this many words (the most frequent, in our order).
+        progress : bool
+            Show a tqdm bar (tokens/s) on stderr.
+
+        Raises
+        ------
+        ValueError
+            Bad arguments, an empty corpus, or no word reaching ``min_count``.
+        """
+        _check_positive_int("min_count", min_count, allow_zero=False)
+        if max_vocab_size is not None:
+            _check_positive_int("max_vocab_size", max_vocab_size, allow_zero=False)
+        if max_final_vocab is not None:
+            _check_positive_int("max_final_vocab", max_final_vocab, allow_zero=False)
+        counter: Counter = Counter()
+        total = 0
+        prune_threshold = 1
+        description = getattr(documents, "description", "corpus")
+        with progress_bar(progress, "vocabulary") as bar:
+            for document in documents:
+                counter.update(document)
+                total += len(document)
+                bar.update(len(document))
+                if max_vocab_size is not None and len(counter) > max_vocab_size:
+                    counter = Counter({w: c for w, c in counter.items() if c > prune_threshold})
+                    prune_threshold += 1
+        if total == 0:
+            raise ValueError(f"{description} is empty: no tokens found")
+        words = [w for w, c in counter.items() if c >= min_count]
+        if not words:
+            raise ValueError(f"no word of {description} reaches min_count={min_count} "
+                             f"({total} tokens, {len(counter)} distinct, the most frequent "
+                             f"seen {max(counter.values())} times); lower min_count")
+        counts = np.fromiter((counter[w] for w in words), dtype=np.int64, count=len(words))
+        order = np.argsort(-counts, kind="stable")
+        if max_final_vocab is not None:
+            order = order[:max_final_vocab]
+        vocab = cls([words[i] for i in order], counts[order], total_tokens=total)
+        logger.info("collected %d word types from %d tokens in %s; kept %d with count >= %d "
+                    "(%.1f%% of tokens)", len(counter), total, description, len(vocab), min_count,
+                    100.0 * vocab.counts.sum() / total)
+        return vocab
+
+    def lookup(self, tokens: Sequence[str]) -> np.ndarray:
+        """Indices of ``tokens`` as int32, -1 for out-of-vocabulary tokens (no Python-level loop)."""
+        return np.fromiter(map(self.index.get, tokens, repeat(-1)), dtype=np.int32, count=len(tokens))
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save to our ``.npz`` format (or Stanford's ``vocab.txt`` when the name ends in ``.txt``)."""
+        if str(path).endswith(".txt"):
+            return self.save_stanford(path)
+        encoded = "\n".join(self.words).encode("utf-8")
+        return save_arrays(path, _FORMAT, _VERSION,
+                           {"words_utf8": np.frombuffer(encoded, dtype=np.uint8), "counts": self.counts},
+                           {"total_tokens": int(self.total_tokens), "n_words": len(self)})
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "Vocabulary":
+        """Load a file written by :meth:`save` (``.txt`` files are read as Stanford ``vocab.txt``)."""
+        if str(path).endswith(".txt"):
+            return cls.load_stanford(path)
+        arrays, meta = load_arrays(path, _FORMAT, _VERSION)
+        words = arrays["words_utf8"].tobytes().decode("utf-8").split("\n") if len(arrays["counts"]) else []
+        return cls(words, arrays["counts"], total_tokens=int(meta.get("total_tokens", 0)))
+
+    def save_stanford(self, path: str | os.PathLike) -> Path:
+        """Write Stanford GloVe's ``vocab.txt``: ``word count`` per line, in index order."""
+        with atomic_write(path, "w") as handle:
+            handle.writelines(f"{w} {c}\n" for w, c in zip(self.words, self.counts.tolist()))
+        return Path(path)
+
+    @classmethod
+    def load_stanford(cls, path: str | os.PathLike, min_count: int = 1) -> "Vocabulary":
+        """Read Stanford's ``vocab.txt`` keeping the file's order (its ids are 1-based positions).
+
+        Raises
+        ------
+        FileNotFoundError, ValueError
+            Missing file, or a malformed line (named with its number).
+        """
+        path = Path(path)
+        if not path.is_file():
+            raise FileNotFoundError(f"vocabulary file {path} does not exist")
+        words, counts = [], []
+        with open(path, encoding="utf-8") as handle:
+            for number, line in enumerate(handle, 1):
+                fields = line.split()
+                if not fields:
+                    continue
+                if len(fields) != 2 or not fields[1].isdigit():
+                    raise ValueError(f"{path}:{number}: expected 'word count', got {line.rstrip()!r}")
+                if int(fields[1]) >= min_count:
+                    words.append(fields[0])
+                    counts.append(int(fields[1]))
+        if not words:
+            raise ValueError(f"vocabulary file {path} holds no words")
+        return cls(words, counts)
+
+
+def _check_positive_int(name: str, value: object, allow_zero: bool) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (0 if allow_zero else 1):
+        bound = ">= 0" if allow_zero else ">= 1"
+        raise ValueError(f"{name} must be an integer {bound}, not {value!r}")

@@ -1,0 +1,148 @@
+import gzip
+import os
+from collections import defaultdict
+
+import numpy as np
+import pytest
+
+from glove_gensim.cooccur import STANFORD_RECORD, Cooccurrence, count_cooccurrences, parse_memory
+from glove_gensim.corpus import Corpus
+from glove_gensim.vocab import Vocabulary
+from tests.conftest import random_documents
+
+
+def reference_counts(documents, vocabulary, window, symmetric, distance_weighting):
+    """Slow float64 pure-Python reference of Stanford's cooccur."""
+    counts = defaultdict(float)
+    for document in documents:
+        ids = [vocabulary.index[t] for t in document if t in vocabulary.index]
+        for j, right in enumerate(ids):
+            for k in range(max(0, j - window), j):
+                weight = 1.0 / (j - k) if distance_weighting else 1.0
+                counts[ids[k], right] += weight
+                if symmetric:
+                    counts[right, ids[k]] += weight
+    return counts
+
+
+def as_dict(cooc):
+    return {(int(r), int(c)): float(v) for r, c, v in zip(cooc.rows, cooc.cols, cooc.values)}
+
+
+@pytest.mark.parametrize("window", range(1, 13))
+@pytest.mark.parametrize("symmetric", [True, False])
+def test_counts_equal_slow_reference_with_oov(window, symmetric):
+    rng = np.random.default_rng(window * 2 + symmetric)
+    docs = random_documents(rng, n_docs=25, n_types=80)
+    vocab = Vocabulary.build(docs, min_count=3)
+    assert len(vocab) < len({t for d in docs for t in d}), "the test needs OOV tokens"
+    weighting = window % 3 != 0
+    cooc = count_cooccurrences(docs, vocab, window=window, symmetric=symmetric,
+                               distance_weighting=weighting, chunk_tokens=50)
+    expected = reference_counts(docs, vocab, window, symmetric, weighting)
+    got = as_dict(cooc)
+    assert got.keys() == expected.keys()
+    np.testing.assert_allclose([got[k] for k in expected], list(expected.values()), rtol=1e-9)
+    keys = cooc.rows.astype(np.int64) * len(vocab) + cooc.cols
+    assert np.all(np.diff(keys) > 0), "entries must be sorted by (row, col) without duplicates"
+
+
+def test_wide_window_float_path_equals_reference(rng):
+    docs = random_documents(rng, n_docs=10, n_types=20, max_len=80)
+    vocab = Vocabulary.build(docs, min_count=1)
+    cooc = count_cooccurrences(docs, vocab, window=25)
+    expected = reference_counts(docs, vocab, 25, True, True)
+    got = as_dict(cooc)
+    np.testing.assert_allclose([got[k] for k in expected], list(expected.values()), rtol=1e-9)
+
+
+def test_windows_never_cross_documents():
+    vocab = Vocabulary(["a", "b"], [1, 1])
+    assert count_cooccurrences([["a"], ["b"]], vocab, window=5).nnz == 0
+
+
+def test_tiny_memory_limit_spills_and_equals_in_memory_counts(rng, tmp_path):
+    docs = random_documents(rng, n_docs=400, n_types=400, max_len=60)
+    vocab = Vocabulary.build(docs, min_count=1)
+    full = count_cooccurrences(docs, vocab, window=8, memory_limit=None)
+    spill_dir = tmp_path / "spill"
+    spill_dir.mkdir()
+    small = count_cooccurrences(docs, vocab, window=8, memory_limit="64KB", tmp_dir=spill_dir,
+                                chunk_tokens=100)
+    for name in ("rows", "cols", "values"):
+        assert np.array_equal(getattr(full, name), getattr(small, name))
+    assert list(spill_dir.iterdir()) == []
+
+
+def test_interrupted_counting_leaves_no_temporary_file(rng, tmp_path):
+    docs = random_documents(rng, n_docs=300, n_types=300, max_len=60)
+    vocab = Vocabulary.build(docs, min_count=1)
+
+    class Exploding:
+        def __iter__(self):
+            for number, doc in enumerate(docs):
+                if number == 250:
+                    raise RuntimeError("disk went away")
+                yield doc
+
+    with pytest.raises(RuntimeError, match="disk went away"):
+        count_cooccurrences(Exploding(), vocab, window=8, memory_limit="64KB", tmp_dir=tmp_path,
+                            chunk_tokens=100)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stanford_bin_layout_and_round_trip(tmp_path):
+    vocab = Vocabulary(["a", "b", "c"], [3, 2, 1])
+    cooc = count_cooccurrences([["a", "b", "a", "c"]], vocab, window=2)
+    path = cooc.save(tmp_path / "cooccurrence.bin")
+    raw = path.read_bytes()
+    assert len(raw) == 16 * cooc.nnz
+    first = np.frombuffer(raw[:16], dtype=STANFORD_RECORD)[0]
+    assert (int.from_bytes(raw[0:4], "little"), int.from_bytes(raw[4:8], "little")) == (1, 1)
+    assert first["value"] == pytest.approx(cooc.values[0])
+    back = Cooccurrence.load_stanford(path, vocab)
+    assert as_dict(back) == as_dict(cooc)
+    (tmp_path / "short.bin").write_bytes(raw[:-3])
+    with pytest.raises(ValueError, match="not a whole number"):
+        Cooccurrence.load_stanford(tmp_path / "short.bin", vocab)
+    with pytest.raises(ValueError, match="outside"):
+        Cooccurrence.load_stanford(path, Vocabulary(["a"], [3]))
+
+
+def test_npz_round_trip_keeps_vocabulary_and_settings(tmp_path):
+    vocab = Vocabulary(["a", "b"], [3, 2], total_tokens=7)
+    cooc = count_cooccurrences([["a", "b", "a"]], vocab, window=3, symmetric=False)
+    back = Cooccurrence.load(cooc.save(tmp_path / "c.npz"))
+    assert as_dict(back) == as_dict(cooc) and back.vocabulary == vocab
+    assert back.settings() == {"window": 3, "symmetric": False, "distance_weighting": True}
+    assert back.to_scipy().shape == (2, 2) and back.values_float32().dtype == np.float32
+
+
+def test_equals_stanford_cooccur_on_reference_slice(stanford_reference, tmp_path):
+    vocab = Vocabulary.load_stanford(stanford_reference / "vocab.txt")
+    corpus = Corpus(stanford_reference / "political_300k.tok", tokenizer="whitespace",
+                    line_is_document=True)
+    ours = count_cooccurrences(corpus, vocab, window=10, symmetric=True)
+    binary = tmp_path / "ref.bin"
+    with gzip.open(stanford_reference / "cooccurrence.bin.gz") as handle:
+        binary.write_bytes(handle.read())
+    records = np.fromfile(binary, dtype=STANFORD_RECORD)
+    assert ours.nnz == len(records) == 772535
+    assert np.array_equal(ours.rows + 1, records["word1"])
+    assert np.array_equal(ours.cols + 1, records["word2"])
+    np.testing.assert_allclose(ours.values, records["value"], rtol=1e-9)
+    ours.save(tmp_path / "ours.bin")
+    np.testing.assert_array_equal(np.fromfile(tmp_path / "ours.bin", dtype=STANFORD_RECORD)[["word1", "word2"]],
+                                  records[["word1", "word2"]])
+
+
+def test_bad_arguments():
+    vocab = Vocabulary(["a"], [1])
+    with pytest.raises(ValueError, match="window"):
+        count_cooccurrences([["a"]], vocab, window=0)
+    with pytest.raises(ValueError, match="memory limit"):
+        count_cooccurrences([["a"]], vocab, memory_limit="lots")
+    with pytest.raises(ValueError, match="holds no documents"):
+        count_cooccurrences([], vocab)
+    assert parse_memory("2GB") == 2 << 30 and parse_memory("1.5m") == int(1.5 * 2**20)
+    assert parse_memory(None) is None
