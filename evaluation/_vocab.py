@@ -1,0 +1,57 @@
+"""Vocabulary helpers shared by the evaluation modules (private).
+
+gensim's evaluation methods look words up through a restricted, optionally case-folded copy of
+``key_to_index``: the first ``restrict_vocab`` keys, upper-cased when ``case_insensitive`` is true,
+with the *first* (most frequent) case variant winning. :func:`build_lookup` reproduces that rule so
+our scores equal gensim's on the same vectors.
+"""
+from __future__ import annotations
+
+import numpy as np
+from gensim.models import KeyedVectors
+
+
+def fold(word: str, case_insensitive: bool) -> str:
+    """Return ``word`` as gensim compares it (upper-cased when ``case_insensitive``)."""
+    return word.upper() if case_insensitive else word
+
+
+def build_lookup(kv: KeyedVectors, restrict_vocab: int | None, case_insensitive: bool) -> dict[str, int]:
+    """Map (folded) words to row indices among the first ``restrict_vocab`` keys, as gensim does.
+
+    Parameters
+    ----------
+    kv : KeyedVectors
+        The vectors.
+    restrict_vocab : int or None
+        Only the first ``restrict_vocab`` keys take part (None: all).
+    case_insensitive : bool
+        Fold keys with ``str.upper``; the first variant in key order wins.
+
+    Returns
+    -------
+    dict of str to int
+    """
+    keys = kv.index_to_key if restrict_vocab is None else kv.index_to_key[:restrict_vocab]
+    lookup: dict[str, int] = {}
+    for index, key in enumerate(keys):
+        folded = fold(key, case_insensitive) if isinstance(key, str) else key
+        lookup.setdefault(folded, index)
+    return lookup
+
+
+def unit_rows(vectors: np.ndarray, dtype: type = np.float32) -> np.ndarray:
+    """Rows of ``vectors`` scaled to unit length; all-zero rows stay zero. Shape ``[n, dim]``."""
+    vectors = np.asarray(vectors, dtype=dtype)
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1).astype(dtype)
+
+
+def check_kv(kv: object, name: str = "kv") -> KeyedVectors:
+    """Raise a clear ``TypeError`` unless ``kv`` is a gensim ``KeyedVectors``."""
+    if not isinstance(kv, KeyedVectors):
+        hint = " (pass model.wv, not the model)" if hasattr(kv, "wv") else ""
+        raise TypeError(f"{name} must be a gensim KeyedVectors, not {type(kv).__name__}{hint}")
+    if len(kv.index_to_key) == 0:
+        raise ValueError(f"{name} has no words")
+    return kv

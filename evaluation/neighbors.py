@@ -1,0 +1,194 @@
+"""Nearest neighbours of probe words, several models side by side, and their overlap.
+
+Examples
+--------
+>>> result = nearest_neighbors({"glove": glove.wv, "sgns": sgns.wv}, k=10)  # doctest: +SKIP
+>>> result.neighbors["king"]["glove"][:3]  # doctest: +SKIP
+>>> result.mean_overlap[("glove", "sgns")]  # doctest: +SKIP
+"""
+from __future__ import annotations
+
+import itertools
+import logging
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+import numpy as np
+from gensim.models import KeyedVectors
+
+from evaluation._vocab import check_kv, unit_rows
+
+logger = logging.getLogger(__name__)
+
+#: A small English stop-word list, skipped when choosing default probes.
+STOP_WORDS: frozenset[str] = frozenset("""
+a about above after again against all also am an and any are aren't as at be because been before
+being below between both but by can can't cannot could couldn't did didn't do does doesn't doing don't
+down during each few for from further had hadn't has hasn't have haven't having he he'd he'll he's her
+here here's hers herself him himself his how how's i i'd i'll i'm i've if in into is isn't it it's its
+itself let's me more most mustn't my myself no nor not of off on once only or other ought our ours
+ourselves out over own said same say says shan't she she'd she'll she's should shouldn't so some such
+than that that's the their theirs them themselves then there there's these they they'd they'll
+they're they've this those through to too under until up upon us very was wasn't we we'd we'll we're
+we've were weren't what what's when when's where where's which while who who's whom why why's will
+with won't would wouldn't you you'd you'll you're you've your yours yourself yourselves one two
+may might must shall just s t now like also even many much new well
+""".split())
+
+
+@dataclass
+class NeighborsResult:
+    """Top-k neighbours per probe and model, and pairwise overlap@k.
+
+    Attributes
+    ----------
+    k : int
+    models : list of str
+    probes : list of str
+        Probes in order (defaults first, then the user's).
+    neighbors : dict of str to dict of str to list of (str, float)
+        ``neighbors[probe][model]`` = the k nearest keys with their cosines (absent when the probe
+        is out of the model's vocabulary).
+    oov : dict of str to list of str
+        Probes missing from each model.
+    overlap : dict of str to dict of (str, str) to float
+        ``overlap[probe][(m1, m2)]`` = shared neighbours / k, for probes both models know.
+    mean_overlap : dict of (str, str) to float
+        Mean over probes of the overlap of each model pair (NaN when no common probe).
+    """
+
+    k: int
+    models: list[str]
+    probes: list[str]
+    neighbors: dict[str, dict[str, list[tuple[str, float]]]]
+    oov: dict[str, list[str]]
+    overlap: dict[str, dict[tuple[str, str], float]] = field(default_factory=dict)
+    mean_overlap: dict[tuple[str, str], float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "k": self.k, "models": list(self.models), "probes": list(self.probes),
+            "neighbors": {p: {m: [[w, s] for w, s in ns] for m, ns in per.items()}
+                          for p, per in self.neighbors.items()},
+            "oov": {m: list(ps) for m, ps in self.oov.items()},
+            "overlap": {p: {f"{a} | {b}": v for (a, b), v in per.items()} for p, per in self.overlap.items()},
+            "mean_overlap": {f"{a} | {b}": v for (a, b), v in self.mean_overlap.items()},
+        }
+
+
+def _is_content_word(word: str, stop_words: frozenset[str]) -> bool:
+    return (isinstance(word, str) and len(word) > 1 and any(c.isalpha() for c in word)
+            and word.lower() not in stop_words)
+
+
+def frequency_order(kv: KeyedVectors) -> list[str]:
+    """Keys from most to least frequent: by the ``count`` attribute when every key has one,
+    otherwise in the KeyedVectors order (gensim's models store keys by descending frequency)."""
+    keys = list(kv.index_to_key)
+    try:
+        counts = [kv.get_vecattr(k, "count") for k in keys]
+    except KeyError:
+        return keys
+    order = np.argsort(-np.asarray(counts, dtype=np.int64), kind="stable")
+    return [keys[i] for i in order]
+
+
+def default_probes(models: Mapping[str, KeyedVectors] | KeyedVectors, n: int = 10,
+                   stop_words: Iterable[str] = STOP_WORDS) -> list[str]:
+    """The ``n`` most frequent content words known to every model.
+
+    Frequency follows the first model (its ``count`` attribute, else its key order); stop words,
+    one-character tokens and tokens without a letter are skipped.
+    """
+    if isinstance(models, KeyedVectors):
+        models = {"model": models}
+    if not models:
+        raise ValueError("no models given")
+    stops = frozenset(w.lower() for w in stop_words)
+    kvs = list(models.values())
+    probes = []
+    for word in frequency_order(kvs[0]):
+        if _is_content_word(word, stops) and all(word in kv.key_to_index for kv in kvs[1:]):
+            probes.append(word)
+            if len(probes) == n:
+                break
+    return probes
+
+
+def top_k(kv: KeyedVectors, words: list[str], k: int, unit: np.ndarray | None = None) -> list[list[tuple[str, float]]]:
+    """The ``k`` nearest keys (cosine) of each word, the word itself excluded, like ``most_similar``.
+
+    ``words`` must be keys of ``kv``. One ``[n_words, dim] x [dim, vocab]`` product.
+    """
+    unit = unit_rows(kv.vectors) if unit is None else unit
+    rows = np.asarray([kv.key_to_index[w] for w in words], dtype=np.int64)
+    if len(rows) == 0:
+        return []
+    sims = unit[rows] @ unit.T  # [n_words, vocab]
+    sims[np.arange(len(rows)), rows] = -np.inf
+    k_eff = min(k, unit.shape[0] - 1)
+    if k_eff <= 0:
+        return [[] for _ in words]
+    part = np.argpartition(-sims, k_eff - 1, axis=1)[:, :k_eff]
+    order = np.argsort(-np.take_along_axis(sims, part, axis=1), axis=1, kind="stable")
+    best = np.take_along_axis(part, order, axis=1)
+    return [[(kv.index_to_key[j], float(sims[i, j])) for j in best[i]] for i in range(len(rows))]
+
+
+def overlap_at_k(a: list[str], b: list[str], k: int) -> float:
+    """|top-k of a ∩ top-k of b| / k."""
+    return len(set(a[:k]) & set(b[:k])) / k
+
+
+def nearest_neighbors(models: Mapping[str, KeyedVectors], probes: Iterable[str] | None = None, k: int = 10,
+                      n_default_probes: int = 10, stop_words: Iterable[str] = STOP_WORDS) -> NeighborsResult:
+    """Top-k neighbours of probe words for several models, and overlap@k between every pair.
+
+    Parameters
+    ----------
+    models : dict of str to KeyedVectors
+        Models by name.
+    probes : iterable of str, optional
+        Words to probe in addition to the ``n_default_probes`` most frequent content words
+        (:func:`default_probes`). A probe unknown to a model is listed in ``oov[model]``.
+    k : int
+        Neighbours per probe.
+    n_default_probes : int
+        How many default probes (0: only the given ones).
+    stop_words : iterable of str
+        Words never chosen as default probes.
+
+    Returns
+    -------
+    NeighborsResult
+    """
+    if not models:
+        raise ValueError("models must name at least one KeyedVectors, e.g. {'glove': model.wv}")
+    if k < 1:
+        raise ValueError(f"k must be >= 1, not {k}")
+    for name, kv in models.items():
+        check_kv(kv, f"models[{name!r}]")
+    chosen = default_probes(models, n_default_probes, stop_words) if n_default_probes > 0 else []
+    for word in probes or ():
+        if word not in chosen:
+            chosen.append(word)
+    names = list(models)
+    neighbors: dict[str, dict[str, list[tuple[str, float]]]] = {p: {} for p in chosen}
+    oov: dict[str, list[str]] = {}
+    for name, kv in models.items():
+        known = [p for p in chosen if p in kv.key_to_index]
+        oov[name] = [p for p in chosen if p not in kv.key_to_index]
+        if oov[name]:
+            logger.info("probes unknown to %s: %s", name, ", ".join(oov[name]))
+        for probe, ns in zip(known, top_k(kv, known, k)):
+            neighbors[probe][name] = ns
+    overlap: dict[str, dict[tuple[str, str], float]] = {}
+    for probe, per in neighbors.items():
+        overlap[probe] = {(a, b): overlap_at_k([w for w, _ in per[a]], [w for w, _ in per[b]], k)
+                          for a, b in itertools.combinations(names, 2) if a in per and b in per}
+    mean_overlap = {}
+    for pair in itertools.combinations(names, 2):
+        values = [per[pair] for per in overlap.values() if pair in per]
+        mean_overlap[pair] = float(np.mean(values)) if values else float("nan")
+    return NeighborsResult(k=k, models=names, probes=chosen, neighbors=neighbors, oov=oov,
+                           overlap=overlap, mean_overlap=mean_overlap)
