@@ -1,0 +1,364 @@
+"""Pure JAX core of GloVe: weighting, loss, update rules and a jitted epoch.
+
+It knows nothing of words or files: it takes arrays and returns arrays. Word and context tables
+are stacked in one ``[2V, dim]`` array (rows ``V..2V-1`` are the context vectors W~), and the
+biases in one ``[2V]`` array, so a batch needs one gather and one scatter per table.
+
+Update rules
+------------
+``"glove"``
+    Stanford ``glove.c``'s AdaGrad, entry by entry (``batch_size=1`` gives exactly glove.c's
+    sequential update): ``temp = clip(fdiff * other, +-100) * eta``, ``w -= temp / sqrt(G)``,
+    then ``G += temp^2``; biases ``b -= fdiff / sqrt(G_b)`` then ``G_b += fdiff^2``.
+    With larger batches the steps of duplicate rows are summed against stale accumulators,
+    which diverges for frequent words: use it only with small batches.
+``"sync"`` (default)
+    Synchronous batched AdaGrad: glove.c's scaling (eta and clip inside ``temp``, no eta on
+    biases, accumulators from 1), but each row first adds the squared steps of the whole batch
+    to its accumulator and then takes the sum of its steps divided by the new root. A row hit
+    ``n`` times in a batch moves at most ``sqrt(n)`` times one clipped step, so large batches stay
+    stable. With ``batch_size=1`` it differs from glove.c only in updating the accumulator
+    before rather than after the step.
+any optax ``GradientTransformation``
+    Plain gradients of the mean weighted loss over the batch (dense over the tables, as in the
+    seed article's Adam setup).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import partial
+from typing import Any, NamedTuple
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+from jax.sharding import Mesh
+from jax.sharding import PartitionSpec as P
+
+GRAD_CLIP = 100.0
+RULES = ("sync", "glove")
+
+
+class GloVeParams(NamedTuple):
+    """Trainable tables.
+
+    Attributes
+    ----------
+    vectors : [2V, dim]
+        Word vectors W (rows ``0..V-1``) stacked over context vectors W~ (rows ``V..2V-1``).
+    biases : [2V]
+        Word biases b over context biases b~.
+    """
+
+    vectors: jax.Array
+    biases: jax.Array
+
+
+class AdaGradState(NamedTuple):
+    """glove.c's squared-gradient accumulators, shaped like :class:`GloVeParams`, starting at 1."""
+
+    vectors: jax.Array
+    biases: jax.Array
+
+
+class Entries(NamedTuple):
+    """Co-occurrence entries resident on the device, padded to whole batches.
+
+    Attributes
+    ----------
+    rows, cols : int32 [n_padded]
+        Word ids; ``cols`` already offset by ``V`` into the stacked table.
+    log_x : float32 [n_padded]
+        ``log X_ij``.
+    weight : float32 [n_padded]
+        ``f(X_ij)``; 0 for padding, so padding changes nothing.
+    """
+
+    rows: jax.Array
+    cols: jax.Array
+    log_x: jax.Array
+    weight: jax.Array
+
+
+def weighting(x: jax.Array, x_max: float, alpha: float) -> jax.Array:
+    """GloVe's weighting ``f(x) = min(1, (x / x_max) ** alpha)``, shape of ``x``."""
+    return jnp.minimum(1.0, (x / x_max) ** alpha)
+
+
+def init_params(key: jax.Array, n_words: int, dim: int, dtype=jnp.float32) -> GloVeParams:
+    """glove.c's initialisation: every weight and bias uniform in ``[-0.5, 0.5] / dim``."""
+    k_vectors, k_biases = jax.random.split(key)
+    vectors = (jax.random.uniform(k_vectors, (2 * n_words, dim), dtype) - 0.5) / dim
+    biases = (jax.random.uniform(k_biases, (2 * n_words,), dtype) - 0.5) / dim
+    return GloVeParams(vectors, biases)
+
+
+def make_entries(rows, cols, values, n_words: int, x_max: float, alpha: float,
+                 batch_size: int) -> tuple[Entries, int]:
+    """Device arrays of the entries, padded with zero-weight entries to a multiple of ``batch_size``.
+
+    Returns
+    -------
+    entries : Entries
+    n_entries : int
+        Number of real (unpadded) entries.
+    """
+    n = int(rows.shape[0])
+    pad = (-n) % batch_size
+    x = jnp.asarray(values, dtype=jnp.float32)
+    return Entries(
+        rows=jnp.pad(jnp.asarray(rows, dtype=jnp.int32), (0, pad)),
+        cols=jnp.pad(jnp.asarray(cols, dtype=jnp.int32) + n_words, (0, pad), constant_values=n_words),
+        log_x=jnp.pad(jnp.log(x), (0, pad)),
+        weight=jnp.pad(weighting(x, x_max, alpha), (0, pad)),
+    ), n
+
+
+def residuals(params: GloVeParams, rows: jax.Array, cols: jax.Array, log_x: jax.Array) -> jax.Array:
+    """``w_i . w~_j + b_i + b~_j - log X_ij`` for a batch, ``[batch]`` (``cols`` offset by V)."""
+    dots = jnp.sum(params.vectors[rows] * params.vectors[cols], axis=-1)
+    return dots + params.biases[rows] + params.biases[cols] - log_x
+
+
+def loss(params: GloVeParams, rows: jax.Array, cols: jax.Array, log_x: jax.Array,
+         weight: jax.Array) -> jax.Array:
+    """Sum over the batch of glove.c's cost ``0.5 f(X) diff^2`` (scalar)."""
+    diff = residuals(params, rows, cols, log_x)
+    return 0.5 * jnp.sum(weight * diff * diff)
+
+
+def _forward(params: GloVeParams, rows, cols, log_x, weight):
+    """Gathered vectors ``w, c`` ``[B, dim]``, ``fdiff = f diff`` ``[B]`` and the batch cost."""
+    w, c = params.vectors[rows], params.vectors[cols]
+    diff = jnp.sum(w * c, axis=-1) + params.biases[rows] + params.biases[cols] - log_x
+    fdiff = weight * diff
+    return w, c, fdiff, 0.5 * jnp.sum(fdiff * diff)
+
+
+def _adagrad_steps(params: GloVeParams, rows, cols, log_x, weight, learning_rate):
+    """glove.c's per-entry steps for both sides of a batch.
+
+    Returns
+    -------
+    index : int32 [2B]
+        Table rows (words, then contexts).
+    steps : [2B, dim]
+        ``clip(fdiff * other, +-100) * eta``.
+    bias_steps : [2B]
+        ``fdiff``.
+    cost : scalar
+    """
+    w, c, fdiff, cost = _forward(params, rows, cols, log_x, weight)
+    fdiff2 = jnp.concatenate([fdiff, fdiff])
+    steps = jnp.clip(fdiff2[:, None] * jnp.concatenate([c, w]), -GRAD_CLIP, GRAD_CLIP) * learning_rate
+    return jnp.concatenate([rows, cols]), steps, fdiff2, cost
+
+
+@dataclass(frozen=True)
+class UpdateRule:
+    """How a batch changes the tables, split so that the batch can be spread over devices.
+
+    ``local`` runs on each device's share of the batch and returns a contribution and a cost;
+    ``reduce`` combines contributions over the device axis (a no-op with one device); ``apply``
+    updates the (replicated) tables. Hashable, so it can be a static argument of ``jit``.
+
+    Parameters
+    ----------
+    kind : {"sync", "glove", "optax"}
+    learning_rate : float
+        eta of the AdaGrad rules.
+    optimizer : optax.GradientTransformation, optional
+        For ``kind="optax"``.
+    dense : bool
+        ``"sync"`` only: form per-row sums as whole tables (cheaper when a batch has more entries
+        than the tables have rows) instead of gathering and scattering per entry.
+    """
+
+    kind: str
+    learning_rate: float = 0.05
+    optimizer: Any = None
+    dense: bool = False
+
+    def init(self, params: GloVeParams) -> Any:
+        """Optimizer state: accumulators at 1 (AdaGrad rules) or ``optimizer.init``."""
+        if self.kind == "optax":
+            return self.optimizer.init(params)
+        return AdaGradState(jnp.ones_like(params.vectors), jnp.ones_like(params.biases))
+
+    def local(self, params: GloVeParams, rows, cols, log_x, weight):
+        """Contribution of a (device-local) batch and its summed cost."""
+        if self.kind == "optax":
+            count = jnp.sum(weight > 0)
+            cost, grads = jax.value_and_grad(loss)(params, rows, cols, log_x, weight)
+            return (grads, count), cost
+        index, steps, bias_steps, cost = _adagrad_steps(params, rows, cols, log_x, weight,
+                                                       self.learning_rate)
+        if self.dense:
+            n_rows, dim = params.vectors.shape
+            sums = jax.ops.segment_sum(jnp.concatenate([steps, steps * steps], axis=1), index, n_rows)
+            bias_sums = jax.ops.segment_sum(jnp.stack([bias_steps, bias_steps * bias_steps], axis=1),
+                                            index, n_rows)
+            return (sums, bias_sums), cost
+        return (index, steps, bias_steps), cost
+
+    def reduce(self, contribution, axis_name: str):
+        """Sum (table-shaped contributions) or concatenate (per-entry ones) over devices."""
+        if self.kind == "optax" or self.dense:
+            return jax.lax.psum(contribution, axis_name)
+        return jax.lax.all_gather(contribution, axis_name, tiled=True)
+
+    def apply(self, params: GloVeParams, state: Any, contribution) -> tuple[GloVeParams, Any]:
+        """New tables and optimizer state from the combined contribution."""
+        if self.kind == "optax":
+            grads, count = contribution
+            grads = jax.tree.map(lambda g: g / jnp.maximum(count, 1), grads)
+            updates, state = self.optimizer.update(grads, state, params)
+            return optax.apply_updates(params, updates), state
+        if self.dense:
+            sums, bias_sums = contribution
+            dim = params.vectors.shape[1]
+            acc_vectors = state.vectors + sums[:, dim:]
+            acc_biases = state.biases + bias_sums[:, 1]
+            vectors = params.vectors - sums[:, :dim] * jax.lax.rsqrt(acc_vectors)
+            biases = params.biases - bias_sums[:, 0] * jax.lax.rsqrt(acc_biases)
+            return GloVeParams(vectors, biases), AdaGradState(acc_vectors, acc_biases)
+        index, steps, bias_steps = contribution
+        if self.kind == "sync":
+            acc = AdaGradState(state.vectors.at[index].add(steps * steps),
+                               state.biases.at[index].add(bias_steps * bias_steps))
+            scale, bias_scale = jax.lax.rsqrt(acc.vectors[index]), jax.lax.rsqrt(acc.biases[index])
+        else:
+            scale, bias_scale = jax.lax.rsqrt(state.vectors[index]), jax.lax.rsqrt(state.biases[index])
+            acc = AdaGradState(state.vectors.at[index].add(steps * steps),
+                               state.biases.at[index].add(bias_steps * bias_steps))
+        vectors = params.vectors.at[index].add(-steps * scale)
+        biases = params.biases.at[index].add(-bias_steps * bias_scale)
+        return GloVeParams(vectors, biases), acc
+
+
+def make_rule(rule: str | optax.GradientTransformation, learning_rate: float, n_words: int,
+              batch_size: int) -> UpdateRule:
+    """An :class:`UpdateRule` from a name (``"sync"``, ``"glove"``) or an optax transformation.
+
+    ``"sync"`` uses whole-table sums when ``batch_size >= n_words`` (each batch then covers at
+    least as many entries as the word and context tables have rows together).
+    """
+    if isinstance(rule, optax.GradientTransformation):
+        return UpdateRule("optax", learning_rate, optimizer=rule)
+    if rule not in RULES:
+        raise ValueError(f"rule must be one of {RULES} or an optax.GradientTransformation, not {rule!r}")
+    return UpdateRule(rule, float(learning_rate), dense=rule == "sync" and batch_size >= n_words)
+
+
+def data_mesh(n_devices: int | None = None) -> Mesh:
+    """A 1-D mesh named ``"batch"`` over the first ``n_devices`` local devices (default: all)."""
+    devices = jax.local_devices()
+    return Mesh(np.array(devices[: n_devices or len(devices)]), ("batch",))
+
+
+def usable_devices(batch_size: int, n_devices: int | None = None) -> int:
+    """Largest number of local devices (at most ``n_devices``) that divides ``batch_size``."""
+    count = min(n_devices or jax.local_device_count(), jax.local_device_count())
+    while batch_size % count:
+        count -= 1
+    return count
+
+
+_FEISTEL_ROUNDS = 4
+
+
+def shuffle_keys(key: jax.Array) -> jax.Array:
+    """Round keys of the epoch's shuffle, ``uint32 [rounds]``, drawn from ``key``."""
+    return jax.random.bits(key, (_FEISTEL_ROUNDS,), jnp.uint32)
+
+
+def _mix(x: jax.Array, round_key: jax.Array) -> jax.Array:
+    """A 32-bit avalanche hash (murmur3's finaliser) of ``x`` xor ``round_key``."""
+    x = x ^ round_key
+    x = (x ^ (x >> 16)) * jnp.uint32(0x85EBCA6B)
+    x = (x ^ (x >> 13)) * jnp.uint32(0xC2B2AE35)
+    return x ^ (x >> 16)
+
+
+def shuffled_index(position: jax.Array, n: int, round_keys: jax.Array) -> jax.Array:
+    """Image of ``position`` (``uint32 [...]``, values < n) under a pseudo-random permutation of
+    ``range(n)`` keyed by ``round_keys``.
+
+    A balanced Feistel network on the smallest even number of bits covering ``n``, with cycle
+    walking for images >= n: a bijection computed elementwise, so an epoch's shuffle costs no
+    sort and never materialises the order (``jax.random.permutation`` sorts, which takes seconds
+    for millions of entries on a CPU).
+    """
+    half = max(1, (max(n - 1, 1).bit_length() + 1) // 2)
+    mask = jnp.uint32((1 << half) - 1)
+
+    def permute(x):
+        left, right = x >> half, x & mask
+        for round_key in round_keys:
+            left, right = right, left ^ (_mix(right, round_key) & mask)
+        return (left << half) | right
+
+    def walk(x):
+        return jax.lax.while_loop(lambda y: jnp.any(y >= n),
+                                  lambda y: jnp.where(y >= n, permute(y), y), permute(x))
+
+    return walk(position.astype(jnp.uint32)).astype(jnp.int32)
+
+
+@partial(jax.jit, static_argnames=("rule", "batch_size", "mesh"))
+def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entries, rule: UpdateRule,
+              batch_size: int, mesh: Mesh) -> tuple[GloVeParams, Any, jax.Array]:
+    """One pass over all entries in a random order, as one ``lax.scan`` on the device(s).
+
+    Each batch is split over the ``"batch"`` axis of ``mesh``: every device computes the
+    contribution of its share, the contributions are combined, and every device applies the
+    same update to its replica of the tables, so the result is that of one device (up to the
+    order of floating-point sums).
+
+    Parameters
+    ----------
+    params, opt_state
+        Current tables and optimizer state.
+    key : PRNG key
+        Shuffles the entries for this epoch.
+    entries : Entries
+        Padded to a multiple of ``batch_size`` (:func:`make_entries`).
+    rule : UpdateRule
+        From :func:`make_rule`.
+    batch_size : int
+        Entries per update; a multiple of the mesh size.
+    mesh : Mesh
+        From :func:`data_mesh`.
+
+    Returns
+    -------
+    params, opt_state
+        After the epoch.
+    cost : float32 scalar
+        Sum over the epoch of each entry's ``0.5 f diff^2``, evaluated just before its batch's update
+        (glove.c's printed cost is this over the number of entries).
+    """
+    n_padded = entries.rows.shape[0]
+    n_devices = mesh.shape["batch"]
+    round_keys = shuffle_keys(key)
+    batch_ids = jnp.arange(n_padded // batch_size, dtype=jnp.uint32)
+    offsets = jnp.arange(batch_size, dtype=jnp.uint32).reshape(n_devices, batch_size // n_devices)
+
+    def per_device(params, opt_state, offsets, entries):
+        def body(carry, batch_id):
+            p, s = carry
+            batch = shuffled_index(batch_id * batch_size + offsets[0], n_padded, round_keys)
+            contribution, cost = rule.local(p, entries.rows[batch], entries.cols[batch],
+                                            entries.log_x[batch], entries.weight[batch])
+            p, s = rule.apply(p, s, rule.reduce(contribution, "batch"))
+            return (p, s), jax.lax.psum(cost, "batch")
+
+        (params, opt_state), costs = jax.lax.scan(body, (params, opt_state), batch_ids)
+        return params, opt_state, jnp.sum(costs)
+
+    replicated = P()
+    return jax.shard_map(per_device, mesh=mesh,
+                         in_specs=(replicated, replicated, P("batch"), replicated),
+                         out_specs=(replicated, replicated, replicated),
+                         check_vma=False)(params, opt_state, offsets, entries)
