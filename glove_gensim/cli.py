@@ -90,6 +90,48 @@ def build_parser() -> argparse.ArgumentParser:
                    help="output: FILE.bin in Stanford's cooccurrence.bin layout (1-based ids in "
                         "vocabulary order), anything else as our .npz")
     p.set_defaults(handler=_run_cooccur)
+
+    p = commands.add_parser("train", parents=[common, corpus, vocab, _cooccur_flags(10), _glove_flags()],
+                            help="train GloVe -> DIR/vectors.txt and DIR/model.npz",
+                            description="Count co-occurrences of CORPUS and train GloVe vectors with JAX. "
+                                        "Writes DIR/vectors.txt (word2vec text format with header, "
+                                        "loadable by gensim's KeyedVectors.load_word2vec_format) and "
+                                        "DIR/model.npz (GloVe.load continues training).")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
+    p.add_argument("--probe", action="append", default=[], metavar="WORD",
+                   help="log this word's nearest neighbours after every epoch (repeatable)")
+    p.set_defaults(handler=_run_train)
+
+    p = commands.add_parser("neighbors", parents=[common], help="nearest neighbours from a vectors file",
+                            description="Print the nearest neighbours of WORD in VECTORS (word2vec "
+                                        "text with header, Stanford text without, or .bin).")
+    p.add_argument("vectors", metavar="VECTORS")
+    p.add_argument("word", metavar="WORD")
+    p.add_argument("-k", type=int, default=10, help="number of neighbours (default 10)")
+    p.set_defaults(handler=_run_neighbors)
+    return parser
+
+
+def _glove_flags() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("GloVe training")
+    group.add_argument("--vector-size", type=int, default=100, metavar="N", help="vector dimension (default 100)")
+    group.add_argument("--x-max", type=float, default=100.0, metavar="X",
+                       help="weighting cutoff: f(x) = min(1, (x/x_max)^alpha) (default 100)")
+    group.add_argument("--alpha", type=float, default=0.75, help="weighting exponent (default 0.75)")
+    group.add_argument("--learning-rate", type=float, default=None, metavar="ETA",
+                       help="default 0.05 for adagrad, 1e-3 for optax optimizers")
+    group.add_argument("--optimizer", default="adagrad",
+                       choices=("adagrad", "adagrad-glove", "adam", "sgd", "adagrad-optax"),
+                       help="adagrad: synchronous batched AdaGrad with glove.c's scaling (default); "
+                            "adagrad-glove: glove.c's exact rule (small batches only); adam: the seed "
+                            "article's Adam")
+    group.add_argument("--batch-size", type=int, default=None, metavar="N",
+                       help="entries per update (default: automatic, up to 65536)")
+    group.add_argument("--epochs", type=int, default=25, help="passes over the co-occurrences (default 25)")
+    group.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    group.add_argument("--export", choices=("sum", "word", "context", "concat"), default="sum",
+                       help="vectors written: W + W~ (default), W, W~ or [W, W~]")
     return parser
 
 
@@ -135,6 +177,40 @@ def _run_cooccur(args) -> None:
     logger.info("wrote %d co-occurrences to %s", cooccurrence.nnz, args.out)
 
 
+def _run_train(args) -> None:
+    from glove_gensim.callbacks import NeighborsLogger
+    from glove_gensim.io import save_word2vec_text
+    from glove_gensim.model import GloVe
+
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
+    model = GloVe(vector_size=args.vector_size, window=args.window, min_count=args.min_count,
+                  max_vocab_size=args.max_vocab_size, max_final_vocab=args.max_final_vocab,
+                  x_max=args.x_max, alpha=args.alpha, learning_rate=args.learning_rate,
+                  optimizer=args.optimizer, batch_size=args.batch_size, epochs=args.epochs,
+                  symmetric=not args.asymmetric, distance_weighting=not args.no_distance_weighting,
+                  seed=args.seed, memory_limit=args.memory_limit, export=args.export,
+                  callbacks=[NeighborsLogger(args.probe)] if args.probe else (),
+                  tokenizer=args.tokenizer, token_pattern=args.token_pattern,
+                  line_is_document=args.line_is_document, errors=args.errors, progress=not args.quiet)
+    model.build_vocab(corpus_file=args.corpus)
+    model.train()
+    save_word2vec_text(model.wv, out / "vectors.txt")
+    model.save(out / "model.npz")
+    logger.info("wrote %s and %s (%d words, final loss %.6f)", out / "vectors.txt", out / "model.npz",
+                len(model.vocabulary), model.get_latest_training_loss())
+
+
+def _run_neighbors(args) -> None:
+    from glove_gensim.io import load_glove
+
+    kv = load_glove(args.vectors)
+    if args.word not in kv.key_to_index:
+        raise ValueError(f"{args.word!r} is not in {args.vectors} ({len(kv)} words)")
+    for neighbor, similarity in kv.most_similar(args.word, topn=args.k):
+        print(f"{neighbor}\t{similarity:.4f}")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``glove-gensim`` console script."""
     args = build_parser().parse_args(argv)
@@ -145,7 +221,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         args.handler(args)
-    except (ValueError, FileNotFoundError, TypeError, OSError) as exc:
+    except (ValueError, FileNotFoundError, TypeError, OSError, FloatingPointError) as exc:
         logger.error("%s", exc)
         print(f"glove-gensim {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -1,0 +1,308 @@
+"""What GloVe and the SGNS baseline share: the gensim-style model lifecycle.
+
+``EmbeddingModel`` owns the corpus options, the vocabulary, the epoch loop with gensim's callback
+hooks, loss history, divergence handling, export to ``KeyedVectors`` and pickle-free save/load.
+A subclass supplies four things: how a corpus becomes training data (``_prepare_data``), the
+initial state (``_init_state``), one epoch (``_run_epoch``) and the exported vectors
+(``_export_vectors``); and says which arrays make up its state (``_state_arrays`` /
+``_restore_state``).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import math
+import os
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, ClassVar, Iterable, Sequence
+
+import numpy as np
+
+from glove_gensim.corpus import Corpus
+from glove_gensim.files import CorruptFileError, load_arrays, save_arrays
+from glove_gensim.progress import progress_bar
+from glove_gensim.vocab import Vocabulary
+
+logger = logging.getLogger(__name__)
+
+CALLBACK_HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+
+
+class TrainingDivergedError(FloatingPointError):
+    """The loss became NaN or infinite; the model keeps the last finite parameters."""
+
+
+@dataclass(frozen=True)
+class CorpusOptions:
+    """How raw text is read (see :class:`glove_gensim.corpus.Corpus`)."""
+
+    tokenizer: str = "regex"
+    token_pattern: str | None = None
+    line_is_document: bool = False
+    errors: str = "replace"
+
+
+def check_int(name: str, value: Any, minimum: int, allow_none: bool = False) -> None:
+    """Raise ``ValueError`` unless ``value`` is an int >= ``minimum`` (or None when allowed)."""
+    if value is None and allow_none:
+        return
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
+        raise ValueError(f"{name} must be an integer >= {minimum}, not {value!r}")
+
+
+def check_positive(name: str, value: Any, allow_zero: bool = False) -> None:
+    """Raise ``ValueError`` unless ``value`` is a finite positive number."""
+    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
+    ok = ok and math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
+    if not ok:
+        raise ValueError(f"{name} must be a finite number {'>= 0' if allow_zero else '> 0'}, not {value!r}")
+
+
+def make_keyed_vectors(words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):
+    """A gensim ``KeyedVectors`` holding ``vectors`` ``[V, dim]`` in ``words`` order, each key's
+    ``count`` set when ``counts`` is given."""
+    from gensim.models import KeyedVectors
+
+    vectors = np.asarray(vectors, dtype=np.float32)
+    kv = KeyedVectors(vectors.shape[1], count=0, dtype=np.float32)
+    kv.add_vectors(list(words), vectors)
+    if counts is not None:
+        kv.allocate_vecattrs(attrs=["count"], types=[np.int64])
+        kv.expandos["count"][:] = np.asarray(counts, dtype=np.int64)
+    return kv
+
+
+class EmbeddingModel:
+    """Base of :class:`glove_gensim.model.GloVe` and :class:`baselines.sgns.SkipGramNS`."""
+
+    _file_kind: ClassVar[str] = "glove_gensim.embedding"
+    _file_version: ClassVar[int] = 1
+    _exports: ClassVar[tuple[str, ...]] = ("word",)
+
+    def __init__(self, sentences: Iterable | None, corpus_file: str | os.PathLike | None,
+                 vocabulary: Vocabulary | None, *, vector_size: int, min_count: int,
+                 max_vocab_size: int | None, max_final_vocab: int | None, epochs: int, seed: int,
+                 export: str, callbacks: Sequence = (), compute_loss: bool = True,
+                 corpus_options: CorpusOptions = CorpusOptions(), progress: bool = False) -> None:
+        self.vector_size = vector_size
+        self.min_count = min_count
+        self.max_vocab_size = max_vocab_size
+        self.max_final_vocab = max_final_vocab
+        self.epochs = epochs
+        self.seed = seed
+        self.export = export
+        self.callbacks = tuple(callbacks)
+        self.compute_loss = compute_loss
+        self.corpus_options = corpus_options
+        self.progress = progress
+        self.vocabulary: Vocabulary | None = None
+        self.loss_history: list[float] = []
+        self.epochs_trained = 0
+        self.train_seconds = 0.0
+        self._wv = None
+        self._wv_epoch = -1
+        self._validate_common()
+        self._validate()
+        if sentences is not None and corpus_file is not None:
+            raise ValueError("give either sentences or corpus_file, not both")
+        if sentences is not None or corpus_file is not None or vocabulary is not None:
+            self.build_vocab(sentences, corpus_file, vocabulary)
+            if sentences is not None or corpus_file is not None:
+                self.train()
+
+    def _validate_common(self) -> None:
+        check_int("vector_size", self.vector_size, 1)
+        check_int("min_count", self.min_count, 1)
+        check_int("max_vocab_size", self.max_vocab_size, 1, allow_none=True)
+        check_int("max_final_vocab", self.max_final_vocab, 1, allow_none=True)
+        check_int("epochs", self.epochs, 1)
+        check_int("seed", self.seed, 0)
+        if self.export not in self._exports:
+            raise ValueError(f"export must be one of {self._exports}, not {self.export!r}")
+        for callback in self.callbacks:
+            if not any(hasattr(callback, hook) for hook in CALLBACK_HOOKS):
+                raise TypeError(f"callback {callback!r} has none of gensim's hooks {CALLBACK_HOOKS}")
+        if not isinstance(self.corpus_options, CorpusOptions):
+            raise TypeError("corpus_options must be a CorpusOptions")
+
+    # ----- what subclasses provide -------------------------------------------------------------
+    def _validate(self) -> None:
+        """Check the subclass's own parameters (raise ``ValueError``)."""
+
+    def _prepare_data(self, corpus: Corpus | None) -> None:
+        """Turn the corpus (``None`` when the data are set directly) into training data."""
+        raise NotImplementedError
+
+    def _init_state(self) -> None:
+        raise NotImplementedError
+
+    def _run_epoch(self, epoch: int) -> tuple[float, int]:
+        """Train one epoch; return (mean loss, number of training examples)."""
+        raise NotImplementedError
+
+    def _export_vectors(self) -> np.ndarray:
+        raise NotImplementedError
+
+    def _state_arrays(self) -> dict[str, np.ndarray]:
+        raise NotImplementedError
+
+    def _restore_state(self, arrays: dict[str, np.ndarray]) -> None:
+        raise NotImplementedError
+
+    def _snapshot(self) -> Any:
+        """The state to fall back to if an epoch diverges."""
+        raise NotImplementedError
+
+    def _rollback(self, snapshot: Any) -> None:
+        raise NotImplementedError
+
+    def _config(self) -> dict:
+        """Constructor parameters (JSON-able) saved with the model."""
+        raise NotImplementedError
+
+    # ----- the shared lifecycle ----------------------------------------------------------------
+    def _open_corpus(self, sentences, corpus_file) -> Corpus:
+        if corpus_file is not None:
+            return Corpus(corpus_file, **asdict(self.corpus_options))
+        if isinstance(sentences, Corpus):
+            return sentences
+        return Corpus(sentences, **asdict(self.corpus_options))
+
+    def build_vocab(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
+                    vocabulary: Vocabulary | None = None) -> "EmbeddingModel":
+        """Read the corpus: count the vocabulary (unless ``vocabulary`` is given) and prepare data.
+
+        Parameters
+        ----------
+        sentences : iterable of list of str, optional
+            Token lists (gensim's ``sentences``), e.g. ``LineSentence(path)``.
+        corpus_file : path, optional
+            A text file or a directory of text files, read with ``corpus_options``.
+        vocabulary : Vocabulary, optional
+            Use this vocabulary (e.g. another model's) instead of counting one.
+        """
+        if sentences is None and corpus_file is None:
+            if vocabulary is None:
+                raise ValueError("build_vocab needs sentences=..., corpus_file=... or vocabulary=...")
+            corpus = None
+        else:
+            corpus = self._open_corpus(sentences, corpus_file)
+        if vocabulary is not None:
+            if not isinstance(vocabulary, Vocabulary):
+                raise TypeError(f"vocabulary must be a glove_gensim Vocabulary, not {type(vocabulary).__name__}")
+            self.vocabulary = vocabulary
+        else:
+            self.vocabulary = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
+                                               self.max_final_vocab, progress=self.progress)
+        self._prepare_data(corpus)
+        self._init_state()
+        self.loss_history, self.epochs_trained, self._wv_epoch = [], 0, -1
+        return self
+
+    def train(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
+              epochs: int | None = None, callbacks: Sequence | None = None) -> "EmbeddingModel":
+        """Train ``epochs`` more epochs (default: the constructor's ``epochs``).
+
+        Given a corpus and no vocabulary yet, builds it first. Training continues from the
+        current state, so ``train(epochs=10)`` twice equals ``train(epochs=20)`` once.
+
+        Raises
+        ------
+        TrainingDivergedError
+            The loss became NaN or infinite; the model keeps the last finite state.
+        """
+        if sentences is not None or corpus_file is not None:
+            self.build_vocab(sentences, corpus_file)
+        if self.vocabulary is None:
+            raise RuntimeError("nothing to train on: call build_vocab(...) first or pass a corpus")
+        epochs = self.epochs if epochs is None else epochs
+        check_int("epochs", epochs, 1)
+        callbacks = self.callbacks if callbacks is None else tuple(callbacks)
+        self._call(callbacks, "on_train_begin")
+        with progress_bar(self.progress, type(self).__name__, unit="epoch", total=epochs) as bar:
+            for _ in range(epochs):
+                epoch = self.epochs_trained
+                self._call(callbacks, "on_epoch_begin")
+                snapshot = self._snapshot()
+                start = time.perf_counter()
+                mean_loss, n_examples = self._run_epoch(epoch)
+                seconds = time.perf_counter() - start
+                if not math.isfinite(mean_loss):
+                    self._rollback(snapshot)
+                    raise TrainingDivergedError(self._divergence_message(epoch, mean_loss))
+                self.train_seconds += seconds
+                self.epochs_trained += 1
+                if self.compute_loss:
+                    self.loss_history.append(mean_loss)
+                logger.info("EPOCH %d: loss %.6f, %.2fs, %.0f examples/s", self.epochs_trained,
+                            mean_loss, seconds, n_examples / max(seconds, 1e-9))
+                bar.set_postfix(loss=f"{mean_loss:.4f}", rate=f"{n_examples / max(seconds, 1e-9):.3g}/s")
+                bar.update(1)
+                self._call(callbacks, "on_epoch_end")
+        self._call(callbacks, "on_train_end")
+        return self
+
+    def _divergence_message(self, epoch: int, loss: float) -> str:
+        rate = getattr(self, "learning_rate", None)
+        return (f"{type(self).__name__} diverged: the loss became {loss} in epoch {epoch + 1} with "
+                f"learning_rate={rate}; the model keeps the parameters of epoch {epoch}. "
+                f"Train again with a lower learning rate (e.g. learning_rate={rate / 2 if rate else '...'}).")
+
+    def _call(self, callbacks: Sequence, hook: str) -> None:
+        for callback in callbacks:
+            method = getattr(callback, hook, None)
+            if method is not None:
+                method(self)
+
+    def get_latest_training_loss(self) -> float:
+        """Mean loss of the last epoch (0.0 before training or with ``compute_loss=False``)."""
+        return self.loss_history[-1] if self.loss_history else 0.0
+
+    @property
+    def wv(self):
+        """The trained vectors as a gensim ``KeyedVectors`` (in vocabulary order, ``count`` set)."""
+        if self.vocabulary is None:
+            raise RuntimeError("the model has no vocabulary yet: build_vocab(...) or train(...) first")
+        if self._wv is None or self._wv_epoch != self.epochs_trained:
+            self._wv = make_keyed_vectors(self.vocabulary.words, self._export_vectors(), self.vocabulary.counts)
+            self._wv_epoch = self.epochs_trained
+        return self._wv
+
+    def save(self, path: str | os.PathLike) -> Path:
+        """Save parameters, optimizer state, vocabulary, data and history (atomic, no pickle).
+
+        ``type(self).load(path)`` restores a model that continues training exactly.
+        """
+        if self.vocabulary is None:
+            raise RuntimeError("nothing to save: the model has no vocabulary yet")
+        words = "\n".join(self.vocabulary.words).encode("utf-8")
+        arrays = {"vocab_words_utf8": np.frombuffer(words, dtype=np.uint8),
+                  "vocab_counts": self.vocabulary.counts,
+                  "loss_history": np.asarray(self.loss_history, dtype=np.float64)}
+        arrays.update({f"state/{name}": value for name, value in self._state_arrays().items()})
+        meta = {"class": type(self).__name__, "config": self._config(),
+                "corpus_options": asdict(self.corpus_options), "epochs_trained": self.epochs_trained,
+                "train_seconds": self.train_seconds, "total_tokens": int(self.vocabulary.total_tokens)}
+        json.dumps(meta)
+        path = save_arrays(path, self._file_kind, self._file_version, arrays, meta)
+        logger.info("saved %s to %s", type(self).__name__, path)
+        return path
+
+    @classmethod
+    def load(cls, path: str | os.PathLike) -> "EmbeddingModel":
+        """Load a model written by :meth:`save` (refuses corrupt, foreign or newer files)."""
+        arrays, meta = load_arrays(path, cls._file_kind, cls._file_version)
+        try:
+            model = cls(**meta["config"], corpus_options=CorpusOptions(**meta["corpus_options"]))
+            words = arrays["vocab_words_utf8"].tobytes().decode("utf-8").split("\n")
+            model.vocabulary = Vocabulary(words, arrays["vocab_counts"], total_tokens=meta["total_tokens"])
+            model._restore_state({name[len("state/"):]: value for name, value in arrays.items()
+                                  if name.startswith("state/")})
+            model.loss_history = arrays["loss_history"].tolist()
+            model.epochs_trained = int(meta["epochs_trained"])
+            model.train_seconds = float(meta.get("train_seconds", 0.0))
+        except (KeyError, TypeError, ValueError) as exc:
+            raise CorruptFileError(f"{path} does not hold a consistent {cls.__name__}: {exc}") from exc
+        return model

@@ -1,0 +1,277 @@
+"""``GloVe``: the gensim-style model around the JAX trainer."""
+from __future__ import annotations
+
+import logging
+import os
+from typing import Iterable, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+import optax
+
+from glove_gensim import train as core
+from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
+from glove_gensim.corpus import Corpus
+from glove_gensim.embedding import (CorpusOptions, EmbeddingModel, check_int, check_positive)
+from glove_gensim.vocab import Vocabulary
+
+logger = logging.getLogger(__name__)
+
+OPTIMIZERS = ("adagrad", "adagrad-glove", "adam", "sgd", "adagrad-optax")
+MAX_AUTO_BATCH = 65536
+AUTO_BATCH_DUPLICATES = 160
+_OPTAX_DEFAULT_RATE = 1e-3
+
+
+def auto_batch_size(rows: np.ndarray, cols: np.ndarray, cap: int = MAX_AUTO_BATCH,
+                    duplicates: int = AUTO_BATCH_DUPLICATES) -> int:
+    """Largest power of two <= ``cap`` at which the busiest row or column holds about
+    ``duplicates`` entries of a random batch (and no larger than the data needs).
+
+    A word in ``n`` entries of a batch moves by up to ``sqrt(n)`` clipped steps in the synchronous
+    AdaGrad update; bounding ``n`` keeps small vocabularies as stable as large ones.
+    """
+    nnz = len(rows)
+    busiest = max(int(np.bincount(rows).max()), int(np.bincount(cols).max())) if nnz else 1
+    target = min(cap, max(duplicates * nnz // busiest, 1), max(nnz, 1))
+    return 1 << max(int(target).bit_length() - 1, 0)
+
+
+class GloVe(EmbeddingModel):
+    """GloVe word vectors (Pennington et al., 2014) trained with JAX, shaped like gensim's ``Word2Vec``.
+
+    Parameters
+    ----------
+    sentences : iterable of list of str, optional
+        Token lists; with a corpus the model trains at once, as gensim's models do.
+    corpus_file : path, optional
+        A text file or a directory of text files (read with ``tokenizer`` / ``line_is_document``).
+    vector_size : int
+        Dimension of the vectors.
+    window : int
+        Context words on each side counted as co-occurring (a pair at distance d adds 1/d).
+    min_count, max_vocab_size, max_final_vocab : int
+        Vocabulary pruning, as gensim's.
+    x_max, alpha : float
+        Weighting ``f(x) = min(1, (x / x_max) ** alpha)``.
+    learning_rate : float, optional
+        eta; default 0.05 for the AdaGrad rules, 1e-3 for the optax ones.
+    optimizer : str or optax.GradientTransformation
+        ``"adagrad"`` (default): synchronous batched AdaGrad with glove.c's scaling, stable at
+        large batches (see :mod:`glove_gensim.train`). ``"adagrad-glove"``: glove.c's rule exactly
+        (equal to glove.c at ``batch_size=1``; unstable at large batches). ``"adam"``, ``"sgd"``,
+        ``"adagrad-optax"``: the optax optimizers (``"adam"`` is the seed article's Adam 1e-3);
+        or any ``optax.GradientTransformation``.
+    batch_size : int, optional
+        Co-occurrence entries per update. Default (``None``): the largest power of two up to
+        65,536 at which the busiest word is expected in at most ~160 entries of a batch
+        (:func:`auto_batch_size`), which keeps the batched AdaGrad stable on small vocabularies.
+    epochs : int
+        Passes over the co-occurrence entries.
+    symmetric : bool
+        Count left and right contexts.
+    distance_weighting : bool
+        A pair at distance d adds 1/d (else 1).
+    seed : int
+        Fixes initialisation and shuffling: the same seed on the same device gives the same vectors.
+    memory_limit : int or str
+        Cap for co-occurrence counting (e.g. ``"2GB"``); above it counts spill to disk.
+    export : {"sum", "word", "context", "concat"}
+        What ``wv`` holds: ``W + W~`` (default), ``W``, ``W~`` or ``[W, W~]``.
+    callbacks : sequence
+        Objects with gensim's hooks (``on_epoch_end(model)``...), e.g. gensim ``CallbackAny2Vec``.
+    compute_loss : bool
+        Record the mean cost of each epoch in ``loss_history``.
+    tokenizer, token_pattern, line_is_document, errors
+        How ``corpus_file`` is read (see :class:`glove_gensim.corpus.Corpus`).
+    n_devices : int, optional
+        Spread each batch over this many local devices (default: all).
+    progress : bool
+        tqdm bars on stderr.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import datapath
+    >>> model = GloVe(corpus_file=datapath("lee_background.cor"), vector_size=50, epochs=5)  # doctest: +SKIP
+    >>> model.wv.most_similar("government", topn=3)  # doctest: +SKIP
+    """
+
+    _file_kind = "glove_gensim.glove_model"
+    _exports = ("sum", "word", "context", "concat")
+
+    def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
+                 vector_size: int = 100, window: int = 10, min_count: int = 5,
+                 max_vocab_size: int | None = None, max_final_vocab: int | None = None,
+                 x_max: float = 100.0, alpha: float = 0.75, learning_rate: float | None = None,
+                 optimizer: str | optax.GradientTransformation = "adagrad",
+                 batch_size: int | None = None, epochs: int = 25, symmetric: bool = True,
+                 distance_weighting: bool = True, seed: int = 1,
+                 memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT, export: str = "sum",
+                 callbacks: Sequence = (), compute_loss: bool = True, tokenizer: str = "regex",
+                 token_pattern: str | None = None, line_is_document: bool = False, errors: str = "replace",
+                 vocabulary: Vocabulary | None = None, n_devices: int | None = None, progress: bool = False,
+                 corpus_options: CorpusOptions | None = None) -> None:
+        self.window = window
+        self.x_max = x_max
+        self.alpha = alpha
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate if learning_rate is not None else (
+            0.05 if optimizer in ("adagrad", "adagrad-glove") else _OPTAX_DEFAULT_RATE)
+        self.batch_size = batch_size
+        self.symmetric = symmetric
+        self.distance_weighting = distance_weighting
+        self.memory_limit = memory_limit
+        self.n_devices = n_devices
+        self.cooccurrence: Cooccurrence | None = None
+        self._params = self._opt_state = None
+        self._entries = None
+        corpus_options = corpus_options or CorpusOptions(tokenizer, token_pattern, line_is_document, errors)
+        super().__init__(sentences, corpus_file, vocabulary, vector_size=vector_size, min_count=min_count,
+                         max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, epochs=epochs,
+                         seed=seed, export=export, callbacks=callbacks, compute_loss=compute_loss,
+                         corpus_options=corpus_options, progress=progress)
+
+    @classmethod
+    def from_cooccurrence(cls, cooccurrence: Cooccurrence, **params) -> "GloVe":
+        """A model ready to ``train()`` on counts made earlier (``count_cooccurrences``, a
+        ``.npz`` or Stanford's ``cooccurrence.bin``); its counting settings are taken from it."""
+        params.setdefault("window", cooccurrence.window)
+        params.setdefault("symmetric", cooccurrence.symmetric)
+        params.setdefault("distance_weighting", cooccurrence.distance_weighting)
+        model = cls(**params)
+        model.cooccurrence = cooccurrence
+        model.build_vocab(vocabulary=cooccurrence.vocabulary)
+        return model
+
+    def _validate(self) -> None:
+        check_int("window", self.window, 1)
+        check_int("batch_size", self.batch_size, 1, allow_none=True)
+        check_int("n_devices", self.n_devices, 1, allow_none=True)
+        check_positive("x_max", self.x_max)
+        check_positive("alpha", self.alpha, allow_zero=True)
+        check_positive("learning_rate", self.learning_rate)
+        parse_memory(self.memory_limit)
+        self._transformation()
+
+    def _transformation(self) -> str | optax.GradientTransformation:
+        """The update rule for :func:`glove_gensim.train.make_rule`."""
+        if isinstance(self.optimizer, optax.GradientTransformation):
+            return self.optimizer
+        named = {"adagrad": "sync", "adagrad-glove": "glove"}
+        if self.optimizer in named:
+            return named[self.optimizer]
+        factories = {"adam": optax.adam, "sgd": optax.sgd, "adagrad-optax": optax.adagrad}
+        if self.optimizer in factories:
+            return factories[self.optimizer](self.learning_rate)
+        raise ValueError(f"optimizer must be one of {OPTIMIZERS} or an optax.GradientTransformation, "
+                         f"not {self.optimizer!r}; e.g. GloVe(..., optimizer=optax.adamw(1e-3))")
+
+    def _prepare_data(self, corpus: Corpus | None) -> None:
+        if corpus is not None:
+            self.cooccurrence = count_cooccurrences(
+                corpus, self.vocabulary, window=self.window, symmetric=self.symmetric,
+                distance_weighting=self.distance_weighting, memory_limit=self.memory_limit,
+                progress=self.progress)
+        if self.cooccurrence is None or self.cooccurrence.vocabulary is not self.vocabulary:
+            raise ValueError("GloVe needs co-occurrence counts: pass a corpus, or use "
+                             "GloVe.from_cooccurrence(cooccurrence)")
+        if self.cooccurrence.nnz == 0:
+            raise ValueError("the corpus yields no co-occurrences (documents of one in-vocabulary "
+                             "word?): nothing to train on")
+        self._entries = None
+
+    @property
+    def effective_batch_size(self) -> int:
+        """``batch_size``, or the automatic choice for the current co-occurrences."""
+        if self.batch_size is not None:
+            return self.batch_size
+        if self.cooccurrence is None:
+            raise RuntimeError("the batch size is chosen from the co-occurrences, which are not counted yet")
+        return auto_batch_size(self.cooccurrence.rows, self.cooccurrence.cols)
+
+    def _init_state(self) -> None:
+        key = jax.random.PRNGKey(self.seed)
+        self._params = core.init_params(key, len(self.vocabulary), self.vector_size)
+        self._opt_state = self._rule().init(self._params)
+
+    def _rule(self) -> core.UpdateRule:
+        return core.make_rule(self._transformation(), self.learning_rate, len(self.vocabulary), self.effective_batch_size)
+
+    def _device_entries(self):
+        if self._entries is None:
+            self._entries = core.make_entries(self.cooccurrence.rows, self.cooccurrence.cols,
+                                              self.cooccurrence.values_float32(), len(self.vocabulary),
+                                              self.x_max, self.alpha, self.effective_batch_size)
+        return self._entries
+
+    def _run_epoch(self, epoch: int) -> tuple[float, int]:
+        entries, n_entries = self._device_entries()
+        batch_size = self.effective_batch_size
+        n_devices = core.usable_devices(batch_size, self.n_devices)
+        key = jax.random.fold_in(jax.random.PRNGKey(self.seed), epoch + 1)
+        self._params, self._opt_state, cost = core.run_epoch(
+            self._params, self._opt_state, key, entries, self._rule(), batch_size, core.data_mesh(n_devices))
+        return float(cost) / n_entries, n_entries
+
+    def _snapshot(self):
+        return self._params, self._opt_state
+
+    def _rollback(self, snapshot) -> None:
+        self._params, self._opt_state = snapshot
+
+    def _export_vectors(self) -> np.ndarray:
+        vectors = np.asarray(self._params.vectors)
+        n = len(self.vocabulary)
+        word, context = vectors[:n], vectors[n:]
+        return {"sum": lambda: word + context, "word": lambda: word, "context": lambda: context,
+                "concat": lambda: np.concatenate([word, context], axis=1)}[self.export]()
+
+    @property
+    def word_vectors(self) -> np.ndarray:
+        """W, ``[V, vector_size]``."""
+        return np.asarray(self._params.vectors[: len(self.vocabulary)])
+
+    @property
+    def context_vectors(self) -> np.ndarray:
+        """W~, ``[V, vector_size]``."""
+        return np.asarray(self._params.vectors[len(self.vocabulary):])
+
+    @property
+    def biases(self) -> tuple[np.ndarray, np.ndarray]:
+        """(b, b~), each ``[V]``."""
+        biases = np.asarray(self._params.biases)
+        return biases[: len(self.vocabulary)], biases[len(self.vocabulary):]
+
+    def _state_arrays(self) -> dict[str, np.ndarray]:
+        leaves = jax.tree.leaves(self._opt_state)
+        arrays = {"vectors": np.asarray(self._params.vectors), "biases": np.asarray(self._params.biases),
+                  "rows": self.cooccurrence.rows, "cols": self.cooccurrence.cols,
+                  "values": self.cooccurrence.values}
+        arrays.update({f"opt_{i:03d}": np.asarray(leaf) for i, leaf in enumerate(leaves)})
+        return arrays
+
+    def _restore_state(self, arrays: dict[str, np.ndarray]) -> None:
+        self.cooccurrence = Cooccurrence(arrays["rows"], arrays["cols"], arrays["values"], self.vocabulary,
+                                         self.window, self.symmetric, self.distance_weighting)
+        self._params = core.GloVeParams(jnp.asarray(arrays["vectors"]), jnp.asarray(arrays["biases"]))
+        template = self._rule().init(self._params)
+        leaves, treedef = jax.tree.flatten(template)
+        saved = [arrays[f"opt_{i:03d}"] for i in range(len(leaves))]
+        for leaf, value in zip(leaves, saved):
+            if np.shape(leaf) != value.shape:
+                raise ValueError("optimizer state does not match the model's shape")
+        self._opt_state = jax.tree.unflatten(treedef, [jnp.asarray(v) for v in saved])
+        self._entries = None
+
+    def _config(self) -> dict:
+        if isinstance(self.optimizer, optax.GradientTransformation):
+            raise ValueError("a model trained with a custom optax transformation cannot be saved with "
+                             "its optimizer; use a named optimizer, or save model.wv instead")
+        return {"vector_size": self.vector_size, "window": self.window, "min_count": self.min_count,
+                "max_vocab_size": self.max_vocab_size, "max_final_vocab": self.max_final_vocab,
+                "x_max": self.x_max, "alpha": self.alpha, "learning_rate": self.learning_rate,
+                "optimizer": self.optimizer, "batch_size": self.batch_size, "epochs": self.epochs,
+                "symmetric": self.symmetric, "distance_weighting": self.distance_weighting,
+                "seed": self.seed, "memory_limit": self.memory_limit, "export": self.export,
+                "compute_loss": self.compute_loss, "n_devices": self.n_devices}
