@@ -24,7 +24,6 @@ import re
 import shutil
 import tempfile
 from dataclasses import dataclass
-from itertools import chain
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -250,7 +249,7 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
         with progress_bar(progress, "co-occurrence") as bar:
             for chunk in _chunks(documents, chunk_tokens):
                 n_documents += len(chunk)
-                counter.add(*_chunk_ids(chunk, vocabulary))
+                counter.add(*vocabulary.encode(chunk))
                 bar.update(sum(map(len, chunk)))
         rows, cols, values = counter.finish()
     finally:
@@ -275,18 +274,6 @@ def _chunks(documents: Iterable[Sequence[str]], chunk_tokens: int):
             chunk, size = [], 0
     if chunk:
         yield chunk
-
-
-def _chunk_ids(chunk: list, vocabulary: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
-    """In-vocabulary ids of a chunk (OOV removed) and the document offsets into them."""
-    lengths = np.fromiter(map(len, chunk), dtype=np.int64, count=len(chunk))
-    ids = vocabulary.lookup(list(chain.from_iterable(chunk)))
-    kept = ids >= 0
-    doc_of_token = np.repeat(np.arange(len(chunk)), lengths)
-    kept_lengths = np.bincount(doc_of_token[kept], minlength=len(chunk))
-    doc_starts = np.zeros(len(chunk) + 1, dtype=np.int64)
-    np.cumsum(kept_lengths, out=doc_starts[1:])
-    return ids[kept], doc_starts
 
 
 class _WindowCounter:

@@ -11,7 +11,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
-from itertools import repeat
+from itertools import chain, repeat
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -139,6 +139,25 @@ class Vocabulary:
     def lookup(self, tokens: Sequence[str]) -> np.ndarray:
         """Indices of ``tokens`` as int32, -1 for out-of-vocabulary tokens (no Python-level loop)."""
         return np.fromiter(map(self.index.get, tokens, repeat(-1)), dtype=np.int32, count=len(tokens))
+
+    def encode(self, documents: Sequence[Sequence[str]]) -> tuple[np.ndarray, np.ndarray]:
+        """In-vocabulary ids of a batch of documents, out-of-vocabulary tokens removed.
+
+        Returns
+        -------
+        ids : int32 [n_kept]
+            Documents concatenated.
+        doc_starts : int64 [n_documents + 1]
+            Offsets of each document in ``ids`` (empty documents have equal offsets).
+        """
+        lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
+        ids = self.lookup(list(chain.from_iterable(documents)))
+        kept = ids >= 0
+        doc_of_token = np.repeat(np.arange(len(documents)), lengths)
+        kept_lengths = np.bincount(doc_of_token[kept], minlength=len(documents))
+        doc_starts = np.zeros(len(documents) + 1, dtype=np.int64)
+        np.cumsum(kept_lengths, out=doc_starts[1:])
+        return ids[kept], doc_starts
 
     def save(self, path: str | os.PathLike) -> Path:
         """Save to our ``.npz`` format (or Stanford's ``vocab.txt`` when the name ends in ``.txt``)."""
