@@ -100,7 +100,7 @@ class EmbeddingModel:
         self.vocabulary: Vocabulary | None = None
         self.loss_history: list[float] = []
         self.epochs_trained = 0
-        self.train_seconds = 0.0
+        self.epoch_seconds: list[float] = []
         self._wv = None
         self._wv_epoch = -1
         self._validate_common()
@@ -198,7 +198,7 @@ class EmbeddingModel:
                                                self.max_final_vocab, progress=self.progress)
         self._prepare_data(corpus)
         self._init_state()
-        self.loss_history, self.epochs_trained, self._wv_epoch = [], 0, -1
+        self.loss_history, self.epoch_seconds, self.epochs_trained, self._wv_epoch = [], [], 0, -1
         return self
 
     def train(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
@@ -232,7 +232,7 @@ class EmbeddingModel:
                 if not math.isfinite(mean_loss):
                     self._rollback(snapshot)
                     raise TrainingDivergedError(self._divergence_message(epoch, mean_loss))
-                self.train_seconds += seconds
+                self.epoch_seconds.append(seconds)
                 self.epochs_trained += 1
                 if self.compute_loss:
                     self.loss_history.append(mean_loss)
@@ -280,11 +280,12 @@ class EmbeddingModel:
         words = "\n".join(self.vocabulary.words).encode("utf-8")
         arrays = {"vocab_words_utf8": np.frombuffer(words, dtype=np.uint8),
                   "vocab_counts": self.vocabulary.counts,
-                  "loss_history": np.asarray(self.loss_history, dtype=np.float64)}
+                  "loss_history": np.asarray(self.loss_history, dtype=np.float64),
+                  "epoch_seconds": np.asarray(self.epoch_seconds, dtype=np.float64)}
         arrays.update({f"state/{name}": value for name, value in self._state_arrays().items()})
         meta = {"class": type(self).__name__, "config": self._config(),
                 "corpus_options": asdict(self.corpus_options), "epochs_trained": self.epochs_trained,
-                "train_seconds": self.train_seconds, "total_tokens": int(self.vocabulary.total_tokens)}
+                "total_tokens": int(self.vocabulary.total_tokens)}
         json.dumps(meta)
         path = save_arrays(path, self._file_kind, self._file_version, arrays, meta)
         logger.info("saved %s to %s", type(self).__name__, path)
@@ -302,7 +303,7 @@ class EmbeddingModel:
                                   if name.startswith("state/")})
             model.loss_history = arrays["loss_history"].tolist()
             model.epochs_trained = int(meta["epochs_trained"])
-            model.train_seconds = float(meta.get("train_seconds", 0.0))
+            model.epoch_seconds = arrays["epoch_seconds"].tolist()
         except (KeyError, TypeError, ValueError) as exc:
             raise CorruptFileError(f"{path} does not hold a consistent {cls.__name__}: {exc}") from exc
         return model
