@@ -109,6 +109,44 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("word", metavar="WORD")
     p.add_argument("-k", type=int, default=10, help="number of neighbours (default 10)")
     p.set_defaults(handler=_run_neighbors)
+
+    p = commands.add_parser("evaluate", parents=[common, _evaluation_flags()],
+                            help="score vector files on similarity and analogy sets",
+                            description="Score each VECTORS file (word2vec text, Stanford text or .bin) "
+                                        "on word-similarity sets (Spearman, coverage) and analogies.")
+    p.add_argument("vectors", nargs="+", metavar="VECTORS")
+    p.add_argument("--out", metavar="DIR", default=None,
+                   help="also write report.html / report.md / report.json comparing the files")
+    p.set_defaults(handler=_run_evaluate)
+
+    p = commands.add_parser("compare", parents=[common, corpus, vocab, _evaluation_flags()],
+                            help="train GloVe and SGNS on one corpus and write a comparison report",
+                            description="Train GloVe and the SGNS baseline (and gensim's Word2Vec with "
+                                        "--with-gensim) on the same corpus and vocabulary, evaluate "
+                                        "them and write DIR/report.html, report.md and report.json.")
+    p.add_argument("--out", required=True, metavar="DIR", help="output folder")
+    p.add_argument("--with-gensim", action="store_true", help="also train gensim's Word2Vec (sg=1)")
+    p.add_argument("--vector-size", type=int, default=100, metavar="N")
+    p.add_argument("--glove-window", type=int, default=10, metavar="N")
+    p.add_argument("--glove-epochs", type=int, default=25, metavar="N")
+    p.add_argument("--x-max", type=float, default=100.0, metavar="X")
+    p.add_argument("--sgns-window", type=int, default=5, metavar="N")
+    p.add_argument("--sgns-epochs", type=int, default=5, metavar="N")
+    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--probe", action="append", default=[], metavar="WORD",
+                   help="also show this word's neighbours (repeatable)")
+    p.add_argument("--template", choices=("light", "dark"), default="light")
+    p.set_defaults(handler=_run_compare)
+    return parser
+
+
+def _evaluation_flags() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("evaluation")
+    group.add_argument("--similarity", action="append", default=None, metavar="FILE",
+                       help="word-similarity set (repeatable; default: gensim's wordsim353 and simlex999)")
+    group.add_argument("--analogies", metavar="FILE", default=None,
+                       help="analogy questions (default: gensim's questions-words.txt)")
     return parser
 
 
@@ -209,6 +247,61 @@ def _run_neighbors(args) -> None:
         raise ValueError(f"{args.word!r} is not in {args.vectors} ({len(kv)} words)")
     for neighbor, similarity in kv.most_similar(args.word, topn=args.k):
         print(f"{neighbor}\t{similarity:.4f}")
+
+
+def _write_report(models: dict, losses: dict, args) -> None:
+    from evaluation import compare, summary_table
+
+    report = compare(models, losses=losses, out_dir=args.out, similarity_sets=args.similarity,
+                     analogy_file=args.analogies, probes=getattr(args, "probe", None) or None,
+                     template=getattr(args, "template", "light"))
+    print(summary_table(report))
+    print(f"report: {Path(args.out).resolve() / 'report.html'}")
+
+
+def _run_evaluate(args) -> None:
+    from glove_gensim.io import load_glove
+
+    models = {}
+    for path in args.vectors:
+        name = Path(path).stem if Path(path).stem not in models else str(path)
+        models[name] = load_glove(path)
+    if args.out:
+        _write_report(models, {}, args)
+        return
+    from evaluation import evaluate_analogies, evaluate_similarity
+
+    for name, kv in models.items():
+        for dataset in args.similarity or ("wordsim353", "simlex999"):
+            result = evaluate_similarity(kv, dataset)
+            print(f"{name}\t{dataset}\tspearman {result.spearman:.4f}\tcoverage {result.coverage:.1%}")
+        result = evaluate_analogies(kv, args.analogies or "questions-words")
+        print(f"{name}\tanalogies\taccuracy {result.accuracy:.4f}\tcoverage {result.coverage:.1%}")
+
+
+def _run_compare(args) -> None:
+    from baselines.sgns import SkipGramNS
+    from glove_gensim.model import GloVe
+
+    corpus = _open_corpus(args)
+    glove = GloVe(vector_size=args.vector_size, window=args.glove_window, min_count=args.min_count,
+                  max_vocab_size=args.max_vocab_size, max_final_vocab=args.max_final_vocab,
+                  x_max=args.x_max, epochs=args.glove_epochs, seed=args.seed, progress=not args.quiet)
+    glove.train(corpus)
+    sgns = SkipGramNS(vocabulary=glove.vocabulary, vector_size=args.vector_size, window=args.sgns_window,
+                      epochs=args.sgns_epochs, seed=args.seed, progress=not args.quiet)
+    sgns.train(corpus)
+    models = {"GloVe": glove.wv, "SGNS": sgns.wv}
+    losses = {"GloVe": glove.loss_history, "SGNS": sgns.loss_history}
+    if args.with_gensim:
+        from baselines.word2vec import train_word2vec
+
+        word2vec, word2vec_losses = train_word2vec(corpus, glove.vocabulary, vector_size=args.vector_size,
+                                                   window=args.sgns_window, epochs=args.sgns_epochs,
+                                                   seed=args.seed)
+        models["Word2Vec (gensim)"] = word2vec.wv
+        losses["Word2Vec (gensim)"] = word2vec_losses
+    _write_report(models, losses, args)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

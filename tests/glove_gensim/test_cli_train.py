@@ -1,0 +1,63 @@
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import numpy as np
+from gensim.models import KeyedVectors
+
+from glove_gensim.cli import main
+from glove_gensim.model import GloVe
+from tests.conftest import random_documents
+
+
+def write_corpus(path):
+    docs = random_documents(np.random.default_rng(5), n_docs=60, n_types=40, max_len=30)
+    path.write_text("\n\n".join(" ".join(d) for d in docs if d) + "\n")
+    return path
+
+
+def test_train_writes_word2vec_vectors_and_a_resumable_model(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus.txt")
+    out = tmp_path / "run"
+    assert main(["train", str(corpus), "--out", str(out), "--vector-size", "6", "--window", "3",
+                 "--min-count", "2", "--epochs", "2", "--x-max", "10", "--batch-size", "32",
+                 "--probe", "w0", "-q"]) == 0
+    kv = KeyedVectors.load_word2vec_format(str(out / "vectors.txt"), binary=False)
+    model = GloVe.load(out / "model.npz")
+    assert kv.index_to_key == model.vocabulary.words and model.epochs_trained == 2
+    np.testing.assert_allclose(kv.vectors, model.wv.vectors, rtol=1e-6)
+    assert main(["neighbors", str(out / "vectors.txt"), "w0", "-k", "3"]) == 0
+    assert len(capsys.readouterr().out.strip().splitlines()) == 3
+    assert main(["neighbors", str(out / "vectors.txt"), "nope"]) == 2
+
+
+def test_train_rejects_bad_arguments_before_reading(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus.txt")
+    assert main(["train", str(corpus), "--out", str(tmp_path / "x"), "--vector-size", "0", "-q"]) == 2
+    assert not (tmp_path / "x" / "model.npz").exists()
+
+
+def test_data_parallel_epoch_equals_one_device(tmp_path):
+    """Batches split over 4 virtual CPU devices give the one-device result (float tolerance)."""
+    script = textwrap.dedent("""
+        import os
+        os.environ["XLA_FLAGS"] = "--xla_force_host_platform_device_count=4"
+        import numpy as np
+        from glove_gensim.model import GloVe
+        from tests.conftest import random_documents
+        docs = random_documents(np.random.default_rng(1), n_docs=60, n_types=50, max_len=30)
+        results = []
+        for devices in (1, 4):
+            for batch_size in (64, 2048):
+                model = GloVe(docs, vector_size=8, window=3, min_count=1, epochs=3, x_max=10.0,
+                              batch_size=batch_size, n_devices=devices)
+                results.append(model.wv.vectors)
+        np.testing.assert_allclose(results[0], results[2], atol=1e-5)
+        np.testing.assert_allclose(results[1], results[3], atol=1e-5)
+        print("ok")
+    """)
+    completed = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                               cwd=str(Path(__file__).parents[2]))
+    assert completed.returncode == 0, completed.stderr[-2000:]
+    assert completed.stdout.strip().endswith("ok")
