@@ -100,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="output folder (created if missing)")
     p.add_argument("--probe", action="append", default=[], metavar="WORD",
                    help="log this word's nearest neighbours after every epoch (repeatable)")
+    p.add_argument("--cooc-cache", metavar="FILE", default=None,
+                   help="reuse co-occurrence counts saved here by an earlier run on the same corpus "
+                        "and settings (saved here after counting otherwise)")
+    _add_checkpoint_flags(p)
     p.set_defaults(handler=_run_train)
 
     p = commands.add_parser("neighbors", parents=[common], help="nearest neighbours from a vectors file",
@@ -138,6 +142,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--template", choices=("light", "dark"), default="light")
     p.set_defaults(handler=_run_compare)
     return parser
+
+
+def _add_checkpoint_flags(parser: argparse.ArgumentParser) -> None:
+    """--checkpoint-dir / --checkpoint-every / --resume, shared by ``train`` and ``baseline``."""
+    group = parser.add_argument_group("checkpoints")
+    group.add_argument("--checkpoint-dir", metavar="DIR", default=None,
+                       help="write a checkpoint here after every --checkpoint-every epochs")
+    group.add_argument("--checkpoint-every", type=int, default=1, metavar="N")
+    group.add_argument("--resume", action="store_true",
+                       help="continue from the checkpoint in --checkpoint-dir (refused if it was made "
+                            "with other data or settings)")
+    group.add_argument("--on-divergence", choices=("raise", "restart"), default="raise",
+                       help="on a NaN loss: stop (default) or restart from the last checkpoint with "
+                            "half the learning rate")
+
+
+def train_resumable(model, args) -> None:
+    """Restore the checkpoint when ``--resume`` is given, then train the remaining epochs."""
+    if args.resume:
+        if not args.checkpoint_dir:
+            raise ValueError("--resume needs --checkpoint-dir DIR")
+        if not model.restore_checkpoint():
+            logger.info("no checkpoint in %s yet: starting from epoch 0", args.checkpoint_dir)
+    remaining = model.epochs - model.epochs_trained
+    if remaining > 0:
+        model.train(epochs=remaining)
 
 
 def _evaluation_flags() -> argparse.ArgumentParser:
@@ -230,9 +260,11 @@ def _run_train(args) -> None:
                   seed=args.seed, memory_limit=args.memory_limit, export=args.export,
                   callbacks=[NeighborsLogger(args.probe)] if args.probe else (),
                   tokenizer=args.tokenizer, token_pattern=args.token_pattern,
-                  line_is_document=args.line_is_document, errors=args.errors, progress=not args.quiet)
+                  line_is_document=args.line_is_document, errors=args.errors, progress=not args.quiet,
+                  cooccurrence_cache=args.cooc_cache, checkpoint_dir=args.checkpoint_dir,
+                  checkpoint_every=args.checkpoint_every, on_divergence=args.on_divergence)
     model.build_vocab(corpus_file=args.corpus)
-    model.train()
+    train_resumable(model, args)
     save_word2vec_text(model.wv, out / "vectors.txt")
     model.save(out / "model.npz")
     logger.info("wrote %s and %s (%d words, final loss %.6f)", out / "vectors.txt", out / "model.npz",

@@ -23,7 +23,7 @@ import os
 import re
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable, Sequence
 
@@ -89,6 +89,8 @@ class Cooccurrence:
     window : int
     symmetric : bool
     distance_weighting : bool
+    source : dict
+        Where the counts came from (corpus files, settings), recorded when cached.
     """
 
     rows: np.ndarray
@@ -98,6 +100,7 @@ class Cooccurrence:
     window: int = 10
     symmetric: bool = True
     distance_weighting: bool = True
+    source: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.rows = np.asarray(self.rows, dtype=np.int32)
@@ -138,7 +141,8 @@ class Cooccurrence:
                            {"rows": self.rows, "cols": self.cols, "values": self.values,
                             "vocab_words_utf8": np.frombuffer(words, dtype=np.uint8),
                             "vocab_counts": self.vocabulary.counts},
-                           {**self.settings(), "total_tokens": int(self.vocabulary.total_tokens)})
+                           {**self.settings(), "total_tokens": int(self.vocabulary.total_tokens),
+                            "source": self.source})
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "Cooccurrence":
@@ -149,7 +153,7 @@ class Cooccurrence:
         try:
             return cls(arrays["rows"], arrays["cols"], arrays["values"], vocabulary,
                        window=meta["window"], symmetric=meta["symmetric"],
-                       distance_weighting=meta["distance_weighting"])
+                       distance_weighting=meta["distance_weighting"], source=meta.get("source", {}))
         except (KeyError, ValueError) as exc:
             raise CorruptFileError(f"{path} holds inconsistent co-occurrence data: {exc}") from exc
 

@@ -9,6 +9,7 @@ initial state (``_init_state``), one epoch (``_run_epoch``) and the exported vec
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -85,7 +86,13 @@ class EmbeddingModel:
                  vocabulary: Vocabulary | None, *, vector_size: int, min_count: int,
                  max_vocab_size: int | None, max_final_vocab: int | None, epochs: int, seed: int,
                  export: str, callbacks: Sequence = (), compute_loss: bool = True,
-                 corpus_options: CorpusOptions = CorpusOptions(), progress: bool = False) -> None:
+                 corpus_options: CorpusOptions = CorpusOptions(), progress: bool = False,
+                 checkpoint_dir: str | os.PathLike | None = None, checkpoint_every: int = 1,
+                 on_divergence: str = "raise", max_restarts: int = 3) -> None:
+        self.checkpoint_dir = None if checkpoint_dir is None else Path(checkpoint_dir)
+        self.checkpoint_every = checkpoint_every
+        self.on_divergence = on_divergence
+        self.max_restarts = max_restarts
         self.vector_size = vector_size
         self.min_count = min_count
         self.max_vocab_size = max_vocab_size
@@ -126,6 +133,10 @@ class EmbeddingModel:
                 raise TypeError(f"callback {callback!r} has none of gensim's hooks {CALLBACK_HOOKS}")
         if not isinstance(self.corpus_options, CorpusOptions):
             raise TypeError("corpus_options must be a CorpusOptions")
+        check_int("checkpoint_every", self.checkpoint_every, 1)
+        check_int("max_restarts", self.max_restarts, 0)
+        if self.on_divergence not in ("raise", "restart"):
+            raise ValueError(f"on_divergence must be 'raise' or 'restart', not {self.on_divergence!r}")
 
     # ----- what subclasses provide -------------------------------------------------------------
     def _validate(self) -> None:
@@ -150,6 +161,10 @@ class EmbeddingModel:
 
     def _restore_state(self, arrays: dict[str, np.ndarray]) -> None:
         raise NotImplementedError
+
+    def _data_arrays(self) -> dict[str, np.ndarray]:
+        """The training data among :meth:`_state_arrays` (left out of checkpoints, fingerprinted)."""
+        return {}
 
     def _snapshot(self) -> Any:
         """The state to fall back to if an epoch diverges."""
@@ -221,8 +236,10 @@ class EmbeddingModel:
         check_int("epochs", epochs, 1)
         callbacks = self.callbacks if callbacks is None else tuple(callbacks)
         self._call(callbacks, "on_train_begin")
+        target = self.epochs_trained + epochs
+        self._restarts = 0
         with progress_bar(self.progress, type(self).__name__, unit="epoch", total=epochs) as bar:
-            for _ in range(epochs):
+            while self.epochs_trained < target:
                 epoch = self.epochs_trained
                 self._call(callbacks, "on_epoch_begin")
                 snapshot = self._snapshot()
@@ -230,8 +247,8 @@ class EmbeddingModel:
                 mean_loss, n_examples = self._run_epoch(epoch)
                 seconds = time.perf_counter() - start
                 if not math.isfinite(mean_loss):
-                    self._rollback(snapshot)
-                    raise TrainingDivergedError(self._divergence_message(epoch, mean_loss))
+                    self._handle_divergence(epoch, mean_loss, snapshot)
+                    continue
                 self.epoch_seconds.append(seconds)
                 self.epochs_trained += 1
                 if self.compute_loss:
@@ -240,9 +257,29 @@ class EmbeddingModel:
                             mean_loss, seconds, n_examples / max(seconds, 1e-9))
                 bar.set_postfix(loss=f"{mean_loss:.4f}", rate=f"{n_examples / max(seconds, 1e-9):.3g}/s")
                 bar.update(1)
+                if self.checkpoint_dir is not None and self.epochs_trained % self.checkpoint_every == 0:
+                    self.save_checkpoint()
                 self._call(callbacks, "on_epoch_end")
         self._call(callbacks, "on_train_end")
         return self
+
+    def _handle_divergence(self, epoch: int, loss: float, snapshot: Any) -> None:
+        """Restore the last finite state; raise, or retry with half the learning rate."""
+        self._rollback(snapshot)
+        rate = getattr(self, "learning_rate", None)
+        if self.on_divergence == "raise" or rate is None or self._restarts >= self.max_restarts:
+            raise TrainingDivergedError(self._divergence_message(epoch, loss))
+        self._restarts += 1
+        if self.checkpoint_dir is not None and self.checkpoint_path.is_file():
+            self.restore_checkpoint()
+        self.learning_rate = rate / 2
+        self._on_learning_rate_change()
+        logger.warning("loss became %s in epoch %d; restarting from epoch %d with learning_rate=%g "
+                       "(restart %d of %d)", loss, epoch + 1, self.epochs_trained, self.learning_rate,
+                       self._restarts, self.max_restarts)
+
+    def _on_learning_rate_change(self) -> None:
+        """Called after ``learning_rate`` changed (subclasses rebuild what depends on it)."""
 
     def _divergence_message(self, epoch: int, loss: float) -> str:
         rate = getattr(self, "learning_rate", None)
@@ -269,6 +306,77 @@ class EmbeddingModel:
             self._wv = make_keyed_vectors(self.vocabulary.words, self._export_vectors(), self.vocabulary.counts)
             self._wv_epoch = self.epochs_trained
         return self._wv
+
+    @property
+    def checkpoint_path(self) -> Path:
+        """``checkpoint_dir / "checkpoint.npz"``."""
+        if self.checkpoint_dir is None:
+            raise ValueError("no checkpoint_dir was given")
+        return self.checkpoint_dir / "checkpoint.npz"
+
+    def fingerprint(self) -> dict[str, str]:
+        """What a checkpoint must match to be resumed: settings and a digest of the data."""
+        digest = hashlib.sha256()
+        for name, array in sorted(self._data_arrays().items()):
+            digest.update(name.encode())
+            digest.update(np.ascontiguousarray(array).tobytes())
+        digest.update("\n".join(self.vocabulary.words).encode("utf-8"))
+        digest.update(self.vocabulary.counts.tobytes())
+        volatile = {"epochs", "compute_loss", "checkpoint_every", "on_divergence", "max_restarts",
+                    "learning_rate", "n_devices"}
+        settings = {k: json.dumps(v, sort_keys=True) for k, v in self._config().items() if k not in volatile}
+        return {"data": digest.hexdigest(), "class": type(self).__name__, **settings}
+
+    def save_checkpoint(self) -> Path:
+        """Write parameters, optimizer state, epoch, loss history and the fingerprint, atomically."""
+        self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        data = self._data_arrays()
+        arrays = {f"state/{name}": value for name, value in self._state_arrays().items() if name not in data}
+        arrays["loss_history"] = np.asarray(self.loss_history, dtype=np.float64)
+        arrays["epoch_seconds"] = np.asarray(self.epoch_seconds, dtype=np.float64)
+        meta = {"fingerprint": self.fingerprint(), "epochs_trained": self.epochs_trained,
+                "learning_rate": getattr(self, "learning_rate", None)}
+        path = save_arrays(self.checkpoint_path, self._file_kind + ".checkpoint", self._file_version, arrays, meta)
+        logger.debug("checkpoint after epoch %d written to %s", self.epochs_trained, path)
+        return path
+
+    def restore_checkpoint(self) -> bool:
+        """Continue from ``checkpoint_dir``'s checkpoint, if there is one (``True`` when restored).
+
+        Raises
+        ------
+        ValueError
+            The checkpoint was made with other data or settings (the message says which).
+        CorruptFileError
+            The checkpoint file is damaged.
+        """
+        if self.vocabulary is None:
+            raise RuntimeError("build_vocab(...) before restoring a checkpoint: its data must match")
+        if not self.checkpoint_path.is_file():
+            return False
+        arrays, meta = load_arrays(self.checkpoint_path, self._file_kind + ".checkpoint", self._file_version)
+        saved, current = meta.get("fingerprint", {}), self.fingerprint()
+        differs = sorted(k for k in set(saved) | set(current) if saved.get(k) != current.get(k))
+        if differs:
+            details = ", ".join("the training data (corpus, vocabulary or counts)" if k == "data" else
+                                f"{k} (checkpoint {saved.get(k)}, now {current.get(k)})" for k in differs)
+            raise ValueError(f"cannot resume from {self.checkpoint_path}: it was made with different "
+                             f"{details}; use the original settings or another checkpoint folder")
+        try:
+            state = {name[len("state/"):]: value for name, value in arrays.items() if name.startswith("state/")}
+            if meta.get("learning_rate") is not None:
+                self.learning_rate = meta["learning_rate"]
+                self._on_learning_rate_change()
+            self._restore_state({**self._data_arrays(), **state})
+            self.loss_history = arrays["loss_history"].tolist()
+            self.epoch_seconds = arrays["epoch_seconds"].tolist()
+            self.epochs_trained = int(meta["epochs_trained"])
+        except (KeyError, ValueError) as exc:
+            raise CorruptFileError(f"{self.checkpoint_path} does not hold a usable checkpoint: {exc}") from exc
+        self._wv_epoch = -1
+        logger.info("resumed %s from %s after epoch %d", type(self).__name__, self.checkpoint_path,
+                    self.epochs_trained)
+        return True
 
     def save(self, path: str | os.PathLike) -> Path:
         """Save parameters, optimizer state, vocabulary, data and history (atomic, no pickle).

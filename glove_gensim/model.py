@@ -1,8 +1,11 @@
 """``GloVe``: the gensim-style model around the JAX trainer."""
 from __future__ import annotations
 
+import json
 import logging
 import os
+from dataclasses import asdict
+from pathlib import Path
 from typing import Iterable, Sequence
 
 import jax
@@ -111,7 +114,9 @@ class GloVe(EmbeddingModel):
                  callbacks: Sequence = (), compute_loss: bool = True, tokenizer: str = "regex",
                  token_pattern: str | None = None, line_is_document: bool = False, errors: str = "replace",
                  vocabulary: Vocabulary | None = None, n_devices: int | None = None, progress: bool = False,
-                 corpus_options: CorpusOptions | None = None) -> None:
+                 corpus_options: CorpusOptions | None = None, cooccurrence_cache: str | os.PathLike | None = None,
+                 checkpoint_dir: str | os.PathLike | None = None, checkpoint_every: int = 1,
+                 on_divergence: str = "raise", max_restarts: int = 3) -> None:
         self.window = window
         self.x_max = x_max
         self.alpha = alpha
@@ -123,6 +128,8 @@ class GloVe(EmbeddingModel):
         self.distance_weighting = distance_weighting
         self.memory_limit = memory_limit
         self.n_devices = n_devices
+        self.cooccurrence_cache = None if cooccurrence_cache is None else Path(cooccurrence_cache)
+        self._optax_cache: tuple | None = None
         self.cooccurrence: Cooccurrence | None = None
         self._params = self._opt_state = None
         self._entries = None
@@ -130,7 +137,9 @@ class GloVe(EmbeddingModel):
         super().__init__(sentences, corpus_file, vocabulary, vector_size=vector_size, min_count=min_count,
                          max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, epochs=epochs,
                          seed=seed, export=export, callbacks=callbacks, compute_loss=compute_loss,
-                         corpus_options=corpus_options, progress=progress)
+                         corpus_options=corpus_options, progress=progress, checkpoint_dir=checkpoint_dir,
+                         checkpoint_every=checkpoint_every, on_divergence=on_divergence,
+                         max_restarts=max_restarts)
 
     @classmethod
     def from_cooccurrence(cls, cooccurrence: Cooccurrence, **params) -> "GloVe":
@@ -163,9 +172,44 @@ class GloVe(EmbeddingModel):
             return named[self.optimizer]
         factories = {"adam": optax.adam, "sgd": optax.sgd, "adagrad-optax": optax.adagrad}
         if self.optimizer in factories:
-            return factories[self.optimizer](self.learning_rate)
+            key = (self.optimizer, self.learning_rate)
+            if self._optax_cache is None or self._optax_cache[0] != key:
+                self._optax_cache = (key, factories[self.optimizer](self.learning_rate))
+            return self._optax_cache[1]
         raise ValueError(f"optimizer must be one of {OPTIMIZERS} or an optax.GradientTransformation, "
                          f"not {self.optimizer!r}; e.g. GloVe(..., optimizer=optax.adamw(1e-3))")
+
+    def build_vocab(self, sentences=None, corpus_file=None, vocabulary=None) -> "GloVe":
+        """As :meth:`EmbeddingModel.build_vocab`; with ``cooccurrence_cache`` set, reuse the cached
+        vocabulary and counts when they were made from the same corpus and settings (a cache made
+        otherwise is refused, naming what differs), or save them there after counting."""
+        cache = self.cooccurrence_cache
+        if cache is not None and cache.is_file() and (sentences is not None or corpus_file is not None):
+            cached = Cooccurrence.load(cache)
+            expected = self._source_description(self._open_corpus(sentences, corpus_file), vocabulary)
+            differs = sorted(k for k in set(expected) | set(cached.source)
+                             if expected.get(k) != cached.source.get(k))
+            if differs:
+                raise ValueError(f"co-occurrence cache {cache} was made from another corpus or settings "
+                                 f"(differs: {', '.join(differs)}); delete it or choose another cache path")
+            logger.info("reusing co-occurrence counts from %s", cache)
+            self.cooccurrence = cached
+            return super().build_vocab(vocabulary=cached.vocabulary)
+        super().build_vocab(sentences, corpus_file, vocabulary)
+        if cache is not None and (sentences is not None or corpus_file is not None):
+            self.cooccurrence.source = self._source_description(self._open_corpus(sentences, corpus_file), vocabulary)
+            self.cooccurrence.save(cache)
+        return self
+
+    def _source_description(self, corpus: Corpus, vocabulary: Vocabulary | None) -> dict:
+        """What the cached counts depend on: corpus files (size, mtime), reading and counting settings."""
+        if not corpus.files:
+            raise ValueError("cooccurrence_cache needs a corpus_file (a path), not an in-memory iterable")
+        files = [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in corpus.files]
+        return {"files": json.dumps(files), "corpus_options": json.dumps(asdict(self.corpus_options)),
+                "vocabulary": "given" if vocabulary is not None else json.dumps(
+                    [self.min_count, self.max_vocab_size, self.max_final_vocab]),
+                "counting": json.dumps([self.window, self.symmetric, self.distance_weighting])}
 
     def _prepare_data(self, corpus: Corpus | None) -> None:
         if corpus is not None:
@@ -214,6 +258,9 @@ class GloVe(EmbeddingModel):
             self._params, self._opt_state, key, entries, self._rule(), batch_size, core.data_mesh(n_devices))
         return float(cost) / n_entries, n_entries
 
+    def _data_arrays(self) -> dict[str, np.ndarray]:
+        return {"rows": self.cooccurrence.rows, "cols": self.cooccurrence.cols, "values": self.cooccurrence.values}
+
     def _snapshot(self):
         return self._params, self._opt_state
 
@@ -246,8 +293,7 @@ class GloVe(EmbeddingModel):
     def _state_arrays(self) -> dict[str, np.ndarray]:
         leaves = jax.tree.leaves(self._opt_state)
         arrays = {"vectors": np.asarray(self._params.vectors), "biases": np.asarray(self._params.biases),
-                  "rows": self.cooccurrence.rows, "cols": self.cooccurrence.cols,
-                  "values": self.cooccurrence.values}
+                  **self._data_arrays()}
         arrays.update({f"opt_{i:03d}": np.asarray(leaf) for i, leaf in enumerate(leaves)})
         return arrays
 
