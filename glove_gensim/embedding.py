@@ -328,8 +328,13 @@ class EmbeddingModel:
         return {"data": digest.hexdigest(), "class": type(self).__name__, **settings}
 
     def save_checkpoint(self) -> Path:
-        """Write parameters, optimizer state, epoch, loss history and the fingerprint, atomically."""
+        """Write parameters, optimizer state, epoch, loss history and the fingerprint, atomically.
+
+        Temporary files left by a run killed while saving are removed first.
+        """
         self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
+        for stale in self.checkpoint_dir.glob(f".{self.checkpoint_path.name}.*.tmp"):
+            stale.unlink(missing_ok=True)
         data = self._data_arrays()
         arrays = {f"state/{name}": value for name, value in self._state_arrays().items() if name not in data}
         arrays["loss_history"] = np.asarray(self.loss_history, dtype=np.float64)
