@@ -187,6 +187,8 @@ class Cooccurrence:
         if not path.is_file():
             raise FileNotFoundError(f"co-occurrence file {path} does not exist")
         size = path.stat().st_size
+        if size == 0:
+            raise ValueError(f"{path} is empty: no co-occurrence records")
         if size % STANFORD_RECORD.itemsize:
             raise ValueError(f"{path} is {size} bytes, not a whole number of 16-byte "
                              "(int32, int32, float64) records: truncated or not a cooccurrence.bin")

@@ -5,9 +5,9 @@ file in the destination's folder, are flushed and fsynced, and only then renamed
 destination, so a crash or a full disk never leaves a half-written file where a good one stood.
 
 Our own containers (:func:`save_arrays` / :func:`load_arrays`) are NumPy ``.npz`` archives read
-with ``allow_pickle=False``; a JSON header stored as a byte array names the format, its version
-and a SHA-256 checksum of every array, so a truncated or altered file is refused with a message
-that names it.
+with ``allow_pickle=False``; a JSON header stored as a byte array names the format and its
+version, and the zip archive's comment (its last 64 bytes) holds the SHA-256 of every byte before
+it, so any truncated or altered byte is refused with a message that names the file.
 """
 from __future__ import annotations
 
@@ -41,8 +41,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
     ----------
     path : str or PathLike
         Destination. Its folder must exist.
-    mode : {"wb", "w"}
-        Binary or text mode.
+    mode : {"wb", "w+b", "w"}
+        Binary (``"w+b"`` also readable), or text mode.
     encoding : str, optional
         Text encoding for ``mode="w"`` (default UTF-8).
 
@@ -57,8 +57,8 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
     >>> with atomic_write("vectors.txt", "w") as fh:  # doctest: +SKIP
     ...     fh.write("hello\\n")
     """
-    if mode not in ("wb", "w"):
-        raise ValueError(f"mode must be 'wb' or 'w', not {mode!r}")
+    if mode not in ("wb", "w", "w+b"):
+        raise ValueError(f"mode must be 'wb', 'w+b' or 'w', not {mode!r}")
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
@@ -90,14 +90,21 @@ def _fsync_folder(folder: Path) -> None:
             os.close(dir_fd)
 
 
-def _checksum(arrays: Mapping[str, np.ndarray]) -> str:
+_DIGEST_BYTES = 64
+_BLOCK = 1 << 22
+
+
+def _digest_prefix(handle: IO[bytes], length: int) -> str:
+    """SHA-256 (hex) of the first ``length`` bytes of ``handle``, read in blocks."""
     digest = hashlib.sha256()
-    for name in sorted(arrays):
-        array = np.ascontiguousarray(arrays[name])
-        digest.update(name.encode())
-        digest.update(str(array.dtype).encode())
-        digest.update(str(array.shape).encode())
-        digest.update(memoryview(array).cast("B") if array.size else b"")
+    handle.seek(0)
+    remaining = length
+    while remaining > 0:
+        block = handle.read(min(_BLOCK, remaining))
+        if not block:
+            break
+        digest.update(block)
+        remaining -= len(block)
     return digest.hexdigest()
 
 
@@ -128,12 +135,20 @@ def save_arrays(path: str | os.PathLike, kind: str, version: int, arrays: Mappin
             raise TypeError(f"array {name!r} has dtype object; our files never hold pickled objects")
         if name == _HEADER_KEY:
             raise ValueError(f"{_HEADER_KEY!r} is reserved")
-    arrays = {name: np.asarray(array) for name, array in arrays.items()}
-    header = {"kind": kind, "version": int(version), "checksum": _checksum(arrays), "meta": dict(meta or {})}
+    header = {"kind": kind, "version": int(version), "meta": dict(meta or {})}
     header_bytes = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     path = Path(path)
-    with atomic_write(path, "wb") as fh:
-        np.savez(fh, **{_HEADER_KEY: header_bytes}, **arrays)
+    with atomic_write(path, "w+b") as handle:
+        with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for name, array in ((_HEADER_KEY, header_bytes), *arrays.items()):
+                with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+            archive.comment = b"0" * _DIGEST_BYTES
+        handle.flush()
+        size = handle.seek(0, os.SEEK_END)
+        digest = _digest_prefix(handle, size - _DIGEST_BYTES)
+        handle.seek(size - _DIGEST_BYTES)
+        handle.write(digest.encode("ascii"))
     return path
 
 
@@ -173,6 +188,16 @@ def load_arrays(path: str | os.PathLike, kind: str, max_version: int) -> tuple[d
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(f"no such file: {path}")
+    with open(path, "rb") as handle:
+        size = handle.seek(0, os.SEEK_END)
+        if size <= _DIGEST_BYTES:
+            raise CorruptFileError(f"{path} is truncated or empty ({size} bytes)")
+        digest = _digest_prefix(handle, size - _DIGEST_BYTES)
+        handle.seek(size - _DIGEST_BYTES)
+        stored = handle.read(_DIGEST_BYTES)
+    if stored != digest.encode("ascii"):
+        raise CorruptFileError(f"{path} fails its checksum: the file is truncated, altered or not a "
+                               f"glove-gensim {kind} file")
     try:
         with _open_npz(path) as archive:
             if _HEADER_KEY not in archive.files:
@@ -191,6 +216,4 @@ def load_arrays(path: str | os.PathLike, kind: str, max_version: int) -> tuple[d
     if not isinstance(version, int) or version < 1 or version > max_version:
         raise CorruptFileError(f"{path} has format version {version!r}; this glove-gensim reads "
                                f"versions 1..{max_version} (upgrade glove-gensim to read it)")
-    if header.get("checksum") != _checksum(arrays):
-        raise CorruptFileError(f"{path} fails its checksum: the file was altered or damaged")
     return arrays, header.get("meta", {})

@@ -196,8 +196,12 @@ class Vocabulary:
         if not path.is_file():
             raise FileNotFoundError(f"vocabulary file {path} does not exist")
         words, counts = [], []
-        with open(path, encoding="utf-8") as handle:
-            for number, line in enumerate(handle, 1):
+        with open(path, "rb") as handle:
+            for number, raw in enumerate(handle, 1):
+                try:
+                    line = raw.decode("utf-8")
+                except UnicodeDecodeError as exc:
+                    raise ValueError(f"{path}:{number}: invalid UTF-8 ({exc.reason})") from exc
                 fields = line.split()
                 if not fields:
                     continue
