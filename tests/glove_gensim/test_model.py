@@ -118,11 +118,11 @@ def test_atomic_save_keeps_previous_file_on_crash(documents, tmp_path, monkeypat
     path = model.save(tmp_path / "model.npz")
     before = path.read_bytes()
 
-    def exploding_savez(handle, **arrays):
+    def exploding_write(handle, array, **kwargs):
         handle.write(b"partial garbage")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(np, "savez", exploding_savez)
+    monkeypatch.setattr(np.lib.format, "write_array", exploding_write)
     model.train(epochs=1)
     with pytest.raises(OSError, match="disk full"):
         model.save(path)
