@@ -47,6 +47,9 @@ _BYTES_PER_SLOT = 16
 _TABLE_SHARE = 0.125
 _EXACT_MAX_WINDOW = 20
 _DENSE_WORDS = 2048
+_MERGE_SHARE = 0.25
+_MERGE_BYTES_PER_ENTRY = 64
+_MIN_MERGE_ENTRIES = 1 << 16
 _DENSE_SHARE = 0.1
 _UNITS = {"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20,
           "G": 1 << 30, "GB": 1 << 30, "T": 1 << 40, "TB": 1 << 40}
@@ -364,11 +367,18 @@ class _WindowCounter:
         return rows, cols, values / self.scale if self.scale != 1 else values.astype(np.float64)
 
     def _merge_shards(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """Sum the shards row range by row range, holding about one table's worth at a time."""
+        """Sum the shards row range by row range.
+
+        Each range holds at most a share of ``memory_limit`` of partial entries; its slice of each
+        shard is read through a memory map opened and closed in turn, so one shard file is open
+        at a time however many there are (Stanford's ``cooccur`` opens all of them at once and
+        fails past the open-files limit).
+        """
         row_sizes = np.zeros(self.n_words, dtype=np.int64)
         for shard in self.shards:
             row_sizes += np.diff(np.load(f"{shard}.indptr.npy"))
-        budget = max(int(self.max_capacity * _MAX_LOAD), 1)
+        budget = max(int((self.memory_limit or 1 << 30) * _MERGE_SHARE / _MERGE_BYTES_PER_ENTRY),
+                     _MIN_MERGE_ENTRIES)
         bounds = [0]
         cumulative = np.cumsum(row_sizes)
         while bounds[-1] < self.n_words:

@@ -146,3 +146,34 @@ def test_bad_arguments():
         count_cooccurrences([], vocab)
     assert parse_memory("2GB") == 2 << 30 and parse_memory("1.5m") == int(1.5 * 2**20)
     assert parse_memory(None) is None
+
+
+def test_thousands_of_spill_files_merge_under_a_low_open_files_limit(tmp_path):
+    """Stanford's cooccur fails past ~1,000 spill files ("too many open files"); we must not."""
+    import subprocess
+    import sys
+    import textwrap
+    from pathlib import Path
+
+    script = textwrap.dedent("""
+        import logging, resource, sys
+        import numpy as np
+        resource.setrlimit(resource.RLIMIT_NOFILE, (64, 64))
+        from glove_gensim.cooccur import count_cooccurrences
+        from glove_gensim.vocab import Vocabulary
+        from tests.conftest import random_documents
+        docs = random_documents(np.random.default_rng(0), n_docs=1400, n_types=3000, max_len=120)
+        vocab = Vocabulary.build(docs, min_count=1)
+        records = []
+        logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
+        spilled = count_cooccurrences(docs, vocab, window=6, memory_limit="64KB", tmp_dir=sys.argv[1])
+        full = count_cooccurrences(docs, vocab, window=6, memory_limit=None)
+        assert all(np.array_equal(getattr(full, a), getattr(spilled, a)) for a in ("rows", "cols", "values"))
+        print("equal")
+    """)
+    completed = subprocess.run([sys.executable, "-c", script, str(tmp_path)], capture_output=True, text=True,
+                               cwd=str(Path(__file__).parents[2]))
+    assert completed.returncode == 0, completed.stderr[-3000:]
+    shards = int(completed.stdout.split(" spill shard")[0].rsplit(",", 1)[1])
+    assert shards > 1000 and completed.stdout.strip().endswith("equal")
+    assert list(tmp_path.iterdir()) == []
