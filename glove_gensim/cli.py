@@ -346,7 +346,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         args.handler(args)
-    except (ValueError, FileNotFoundError, TypeError, OSError, FloatingPointError) as exc:
+    except (ValueError, FileNotFoundError, TypeError, OSError, FloatingPointError, MemoryError) as exc:
         logger.error("%s", exc)
         print(f"glove-gensim {args.command}: error: {exc}", file=sys.stderr)
         return 2

@@ -252,6 +252,7 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
     if not isinstance(vocabulary, Vocabulary) or len(vocabulary) == 0:
         raise ValueError("vocabulary must be a non-empty Vocabulary (see Vocabulary.build)")
     limit = parse_memory(memory_limit)
+    _log_plan(documents, vocabulary, int(window), limit, tmp_dir)
     counter = _WindowCounter(len(vocabulary), int(window), symmetric, distance_weighting, limit, tmp_dir)
     n_documents = 0
     try:
@@ -270,6 +271,23 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
                 result.nnz, len(vocabulary), window, "symmetric" if symmetric else "left context",
                 counter.n_shards)
     return result
+
+
+def _log_plan(documents, vocabulary: Vocabulary, window: int, limit: int | None, tmp_dir) -> None:
+    """Log the size of the job before it starts, and warn when spill files may not fit on disk."""
+    files = getattr(documents, "files", None) or []
+    corpus_bytes = sum(p.stat().st_size for p in files)
+    table_bytes = (limit or 0) * _TABLE_SHARE
+    logger.info("counting co-occurrences: %s, %d words, window %d, counting table capped at %s",
+                f"{len(files)} file(s) of {corpus_bytes / 2**20:.1f} MB" if files else "token iterable",
+                len(vocabulary), window, f"{table_bytes / 2**20:.0f} MB" if limit else "no limit")
+    if files and limit:
+        worst_spill = corpus_bytes * window * 4
+        free = shutil.disk_usage(tmp_dir or tempfile.gettempdir()).free
+        if worst_spill > free:
+            logger.warning("spill files may need up to %.1f GB but %s has %.1f GB free; pass tmp_dir "
+                           "(CLI: TMPDIR) on a larger disk or raise memory_limit", worst_spill / 2**30,
+                           tmp_dir or tempfile.gettempdir(), free / 2**30)
 
 
 def _chunks(documents: Iterable[Sequence[str]], chunk_tokens: int):

@@ -242,8 +242,25 @@ class GloVe(EmbeddingModel):
     def _rule(self) -> core.UpdateRule:
         return core.make_rule(self._transformation(), self.learning_rate, len(self.vocabulary), self.effective_batch_size)
 
+    def _check_memory(self) -> None:
+        """Log what training needs and refuse up front when the device cannot hold it."""
+        transformation = self._transformation()
+        slots = 0 if isinstance(transformation, str) else len(jax.tree.leaves(self._opt_state)) // 2
+        needed = core.estimate_bytes(len(self.vocabulary), self.vector_size, self.cooccurrence.nnz,
+                                     self.effective_batch_size, slots)
+        device = jax.local_devices()[0]
+        free = core.available_bytes(device)
+        logger.info("training needs about %.0f MB on %s (%d entries, %d words x %d, batch %d)%s",
+                    needed / 2**20, device, self.cooccurrence.nnz, len(self.vocabulary), self.vector_size,
+                    self.effective_batch_size, "" if free is None else f"; {free / 2**20:.0f} MB free")
+        if free is not None and needed > free:
+            raise MemoryError(f"training needs about {needed / 2**30:.2f} GB but {device} has "
+                              f"{free / 2**30:.2f} GB free: raise min_count, lower vector_size or "
+                              "batch_size, or spread the tables over more devices")
+
     def _device_entries(self):
         if self._entries is None:
+            self._check_memory()
             self._entries = core.make_entries(self.cooccurrence.rows, self.cooccurrence.cols,
                                               self.cooccurrence.values_float32(), len(self.vocabulary),
                                               self.x_max, self.alpha, self.effective_batch_size)

@@ -268,6 +268,29 @@ def usable_devices(batch_size: int, n_devices: int | None = None) -> int:
     return count
 
 
+def estimate_bytes(n_words: int, dim: int, nnz: int, batch_size: int, optax_slots: int = 0) -> int:
+    """Device memory an epoch needs: entries, tables with their optimizer state, batch temporaries.
+
+    ``optax_slots`` is the number of table-sized buffers an optax optimizer keeps (2 for Adam).
+    """
+    padded = nnz + (-nnz) % batch_size
+    tables = 2 * n_words * (dim + 1) * 4 * (2 + max(optax_slots, 1))
+    batch = 2 * batch_size * dim * 4 * 6
+    return padded * 16 + tables * 2 + batch
+
+
+def available_bytes(device: jax.Device) -> int | None:
+    """Free memory of ``device`` when known (accelerators report it; on CPU, free host RAM)."""
+    stats = device.memory_stats() if hasattr(device, "memory_stats") else None
+    if stats and "bytes_limit" in stats:
+        return int(stats["bytes_limit"] - stats.get("bytes_in_use", 0))
+    if device.platform == "cpu":
+        import psutil
+
+        return int(psutil.virtual_memory().available)
+    return None
+
+
 _FEISTEL_ROUNDS = 4
 
 

@@ -161,3 +161,14 @@ def test_reference_cost_trajectory_on_stanford_slice(stanford_reference, tmp_pat
     for epoch, cost in stanford.items():
         assert model.loss_history[epoch - 1] <= 1.05 * cost, (epoch, model.loss_history[epoch - 1], cost)
     assert all(b < a for a, b in zip(model.loss_history[1:], model.loss_history[2:]))
+
+
+def test_a_run_that_cannot_fit_says_so_before_training(documents, monkeypatch):
+    from glove_gensim import train as core
+
+    monkeypatch.setattr(core, "available_bytes", lambda device: 1000)
+    model = GloVe(**SMALL)
+    model.build_vocab(documents)
+    with pytest.raises(MemoryError, match="training needs about .* GB but"):
+        model.train()
+    assert model.epochs_trained == 0
