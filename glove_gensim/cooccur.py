@@ -253,7 +253,55 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
         raise ValueError("vocabulary must be a non-empty Vocabulary (see Vocabulary.build)")
     limit = parse_memory(memory_limit)
     _log_plan(documents, vocabulary, int(window), limit, tmp_dir)
-    counter = _WindowCounter(len(vocabulary), int(window), symmetric, distance_weighting, limit, tmp_dir)
+    partial = count_partial(documents, vocabulary, int(window), symmetric, distance_weighting, limit,
+                            tmp_dir, progress, chunk_tokens)
+    if partial.n_documents == 0:
+        raise ValueError(f"{getattr(documents, 'description', 'the corpus')} holds no documents")
+    result = partial.to_cooccurrence(vocabulary, symmetric, distance_weighting)
+    logger.info("counted %d non-zero co-occurrences over %d words (window %d, %s), %d spill shard(s)",
+                result.nnz, len(vocabulary), window, "symmetric" if symmetric else "left context",
+                partial.n_shards)
+    return result
+
+
+@dataclass
+class PartialCounts:
+    """Counts of part of a corpus in exact units: ``values / scale`` are the weighted counts.
+
+    Integer units (``scale = lcm(1..window)``) make sums of partial counts exact in any order,
+    which is what lets counting be split over processes or machines and merged.
+    """
+
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+    scale: int
+    window: int
+    n_documents: int = 0
+    n_shards: int = 0
+
+    def __add__(self, other: "PartialCounts") -> "PartialCounts":
+        if (self.scale, self.window) != (other.scale, other.window):
+            raise ValueError("partial counts made with different windows cannot be added")
+        n = int(max(self.rows.max(initial=-1), other.rows.max(initial=-1),
+                    self.cols.max(initial=-1), other.cols.max(initial=-1))) + 1
+        matrix = _canonical_csr(np.concatenate([self.rows, other.rows]), np.concatenate([self.cols, other.cols]),
+                                np.concatenate([self.values, other.values]), (n, n))
+        rows, cols, values = _csr_to_coo(matrix)
+        return PartialCounts(rows, cols, values, self.scale, self.window,
+                             self.n_documents + other.n_documents, self.n_shards + other.n_shards)
+
+    def to_cooccurrence(self, vocabulary: Vocabulary, symmetric: bool, distance_weighting: bool) -> Cooccurrence:
+        values = self.values / self.scale if self.scale != 1 else self.values.astype(np.float64)
+        return Cooccurrence(self.rows, self.cols, values, vocabulary, self.window, bool(symmetric),
+                            bool(distance_weighting))
+
+
+def count_partial(documents: Iterable[Sequence[str]], vocabulary: Vocabulary, window: int, symmetric: bool,
+                  distance_weighting: bool, memory_limit: int | None, tmp_dir=None, progress: bool = False,
+                  chunk_tokens: int = _CHUNK_TOKENS) -> PartialCounts:
+    """Count ``documents`` into :class:`PartialCounts` (the work of one process; no validation)."""
+    counter = _WindowCounter(len(vocabulary), window, symmetric, distance_weighting, memory_limit, tmp_dir)
     n_documents = 0
     try:
         with progress_bar(progress, "co-occurrence") as bar:
@@ -264,13 +312,7 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
         rows, cols, values = counter.finish()
     finally:
         counter.close()
-    if n_documents == 0:
-        raise ValueError(f"{getattr(documents, 'description', 'the corpus')} holds no documents")
-    result = Cooccurrence(rows, cols, values, vocabulary, int(window), bool(symmetric), bool(distance_weighting))
-    logger.info("counted %d non-zero co-occurrences over %d words (window %d, %s), %d spill shard(s)",
-                result.nnz, len(vocabulary), window, "symmetric" if symmetric else "left context",
-                counter.n_shards)
-    return result
+    return PartialCounts(rows, cols, values, counter.scale, window, n_documents, counter.n_shards)
 
 
 def _log_plan(documents, vocabulary: Vocabulary, window: int, limit: int | None, tmp_dir) -> None:
@@ -375,6 +417,7 @@ class _WindowCounter:
         self.n_used = 0
 
     def finish(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """All counts, sorted by (row, col), in the table's units (divide by ``scale``)."""
         if not self.shards:
             rows, cols, values = _csr_to_coo(self._table_csr())
         else:
@@ -382,7 +425,7 @@ class _WindowCounter:
                 self._spill()
             self.table, self.dense = np.empty((0, 2)), np.empty((0, 0))
             rows, cols, values = self._merge_shards()
-        return rows, cols, values / self.scale if self.scale != 1 else values.astype(np.float64)
+        return rows, cols, values
 
     def _merge_shards(self) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Sum the shards row range by row range.
