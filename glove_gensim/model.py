@@ -14,6 +14,7 @@ import numpy as np
 import optax
 
 from glove_gensim import train as core
+from glove_gensim.blocks import BlockStore
 from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import (CorpusOptions, EmbeddingModel, check_int, check_positive)
@@ -89,7 +90,16 @@ class GloVe(EmbeddingModel):
     tokenizer, token_pattern, line_is_document, errors
         How ``corpus_file`` is read (see :class:`glove_gensim.corpus.Corpus`).
     n_devices : int, optional
-        Spread each batch over this many local devices (default: all).
+        Use this many local devices (default: all).
+    shard_tables : bool
+        Split the word/context tables and optimizer state by rows over the devices (for
+        vocabularies too large for one device) instead of replicating them and splitting batches.
+    block_size : int, optional
+        Train block by block, at most this many entries on the device at a time (entries are dealt
+        once into random blocks; each epoch shuffles the blocks and the entries inside them).
+    out_of_core : bool
+        With ``block_size``: keep the blocks in memory-mapped files and stream them to the device
+        (double-buffered), so the number of entries is bounded by disk, not device memory.
     progress : bool
         tqdm bars on stderr.
 
@@ -116,8 +126,12 @@ class GloVe(EmbeddingModel):
                  vocabulary: Vocabulary | None = None, n_devices: int | None = None, progress: bool = False,
                  corpus_options: CorpusOptions | None = None, cooccurrence_cache: str | os.PathLike | None = None,
                  checkpoint_dir: str | os.PathLike | None = None, checkpoint_every: int = 1,
-                 on_divergence: str = "raise", max_restarts: int = 3) -> None:
+                 on_divergence: str = "raise", max_restarts: int = 3, shard_tables: bool = False,
+                 block_size: int | None = None, out_of_core: bool = False) -> None:
         self.window = window
+        self.shard_tables = shard_tables
+        self.block_size = block_size
+        self.out_of_core = out_of_core
         self.x_max = x_max
         self.alpha = alpha
         self.optimizer = optimizer
@@ -157,6 +171,9 @@ class GloVe(EmbeddingModel):
         check_int("window", self.window, 1)
         check_int("batch_size", self.batch_size, 1, allow_none=True)
         check_int("n_devices", self.n_devices, 1, allow_none=True)
+        check_int("block_size", self.block_size, 1, allow_none=True)
+        if self.out_of_core and self.block_size is None:
+            raise ValueError("out_of_core=True needs block_size=N (the most entries held on the device)")
         check_positive("x_max", self.x_max)
         check_positive("alpha", self.alpha, allow_zero=True)
         check_positive("learning_rate", self.learning_rate)
@@ -267,13 +284,44 @@ class GloVe(EmbeddingModel):
         return self._entries
 
     def _run_epoch(self, epoch: int) -> tuple[float, int]:
-        entries, n_entries = self._device_entries()
         batch_size = self.effective_batch_size
         n_devices = core.usable_devices(batch_size, self.n_devices)
+        mesh, rule = core.data_mesh(n_devices), self._rule()
         key = jax.random.fold_in(jax.random.PRNGKey(self.seed), epoch + 1)
-        self._params, self._opt_state, cost = core.run_epoch(
-            self._params, self._opt_state, key, entries, self._rule(), batch_size, core.data_mesh(n_devices))
-        return float(cost) / n_entries, n_entries
+        self._place_tables(mesh)
+        if self.block_size is None:
+            entries, n_entries = self._device_entries()
+            self._params, self._opt_state, cost = core.run_epoch(
+                self._params, self._opt_state, key, entries, rule, batch_size, mesh, self.shard_tables)
+            return float(cost) / n_entries, n_entries
+        store = self._block_store()
+        total = 0.0
+        for block_key, entries in store.epoch(key):
+            self._params, self._opt_state, cost = core.run_epoch(
+                self._params, self._opt_state, block_key, entries, rule, batch_size, mesh, self.shard_tables)
+            total = total + cost
+        return float(total) / store.n_entries, store.n_entries
+
+    def _block_store(self) -> BlockStore:
+        if self._entries is None:
+            self._check_memory()
+            self._entries = BlockStore(self.cooccurrence.rows, self.cooccurrence.cols, self.cooccurrence.values,
+                                       len(self.vocabulary), self.x_max, self.alpha, self.effective_batch_size,
+                                       self.block_size, self.seed, self.out_of_core)
+        return self._entries
+
+    def _place_tables(self, mesh) -> None:
+        """With ``shard_tables``, pad the tables to whole rows per device and split them by rows."""
+        if not self.shard_tables:
+            return
+        n_rows = 2 * len(self.vocabulary)
+        padded = n_rows + (-n_rows) % mesh.size
+        if self._params.vectors.shape[0] != padded:
+            self._params, self._opt_state = core.pad_rows((self._params, self._opt_state), n_rows, padded)
+        spec = jax.sharding.NamedSharding(mesh, jax.sharding.PartitionSpec("batch"))
+        self._params, self._opt_state = jax.tree.map(
+            lambda x: jax.device_put(x, spec) if getattr(x, "ndim", 0) >= 1 and x.shape[0] == padded else x,
+            (self._params, self._opt_state))
 
     def _data_arrays(self) -> dict[str, np.ndarray]:
         return {"rows": self.cooccurrence.rows, "cols": self.cooccurrence.cols, "values": self.cooccurrence.values}
@@ -287,7 +335,7 @@ class GloVe(EmbeddingModel):
     def _export_vectors(self) -> np.ndarray:
         vectors = np.asarray(self._params.vectors)
         n = len(self.vocabulary)
-        word, context = vectors[:n], vectors[n:]
+        word, context = vectors[:n], vectors[n:2 * n]
         return {"sum": lambda: word + context, "word": lambda: word, "context": lambda: context,
                 "concat": lambda: np.concatenate([word, context], axis=1)}[self.export]()
 
@@ -299,19 +347,20 @@ class GloVe(EmbeddingModel):
     @property
     def context_vectors(self) -> np.ndarray:
         """W~, ``[V, vector_size]``."""
-        return np.asarray(self._params.vectors[len(self.vocabulary):])
+        n = len(self.vocabulary)
+        return np.asarray(self._params.vectors[n:2 * n])
 
     @property
     def biases(self) -> tuple[np.ndarray, np.ndarray]:
         """(b, b~), each ``[V]``."""
-        biases = np.asarray(self._params.biases)
-        return biases[: len(self.vocabulary)], biases[len(self.vocabulary):]
+        biases, n = np.asarray(self._params.biases), len(self.vocabulary)
+        return biases[:n], biases[n:2 * n]
 
     def _state_arrays(self) -> dict[str, np.ndarray]:
-        leaves = jax.tree.leaves(self._opt_state)
-        arrays = {"vectors": np.asarray(self._params.vectors), "biases": np.asarray(self._params.biases),
-                  **self._data_arrays()}
-        arrays.update({f"opt_{i:03d}": np.asarray(leaf) for i, leaf in enumerate(leaves)})
+        n_rows = 2 * len(self.vocabulary)
+        params, opt_state = core.unpad_rows((self._params, self._opt_state), n_rows)
+        arrays = {"vectors": np.asarray(params.vectors), "biases": np.asarray(params.biases), **self._data_arrays()}
+        arrays.update({f"opt_{i:03d}": np.asarray(leaf) for i, leaf in enumerate(jax.tree.leaves(opt_state))})
         return arrays
 
     def _restore_state(self, arrays: dict[str, np.ndarray]) -> None:
@@ -337,4 +386,5 @@ class GloVe(EmbeddingModel):
                 "optimizer": self.optimizer, "batch_size": self.batch_size, "epochs": self.epochs,
                 "symmetric": self.symmetric, "distance_weighting": self.distance_weighting,
                 "seed": self.seed, "memory_limit": self.memory_limit, "export": self.export,
-                "compute_loss": self.compute_loss, "n_devices": self.n_devices}
+                "compute_loss": self.compute_loss, "n_devices": self.n_devices,
+                "shard_tables": self.shard_tables, "block_size": self.block_size, "out_of_core": self.out_of_core}

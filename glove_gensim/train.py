@@ -332,15 +332,20 @@ def shuffled_index(position: jax.Array, n: int, round_keys: jax.Array) -> jax.Ar
     return walk(position.astype(jnp.uint32)).astype(jnp.int32)
 
 
-@partial(jax.jit, static_argnames=("rule", "batch_size", "mesh"))
+@partial(jax.jit, static_argnames=("rule", "batch_size", "mesh", "shard_tables"))
 def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entries, rule: UpdateRule,
-              batch_size: int, mesh: Mesh) -> tuple[GloVeParams, Any, jax.Array]:
+              batch_size: int, mesh: Mesh, shard_tables: bool = False) -> tuple[GloVeParams, Any, jax.Array]:
     """One pass over all entries in a random order, as one ``lax.scan`` on the device(s).
 
-    Each batch is split over the ``"batch"`` axis of ``mesh``: every device computes the
-    contribution of its share, the contributions are combined, and every device applies the
-    same update to its replica of the tables, so the result is that of one device (up to the
-    order of floating-point sums).
+    Two ways to use the devices of ``mesh`` (axis ``"batch"``), both giving the one-device result
+    up to the order of floating-point sums:
+
+    * ``shard_tables=False`` (data parallel): each batch is split over the devices; every device
+      computes the contribution of its share, the contributions are combined, and every device
+      applies the same update to its replica of the tables.
+    * ``shard_tables=True``: the tables and optimizer state are split by rows over the devices
+      (for vocabularies whose tables outgrow one device) and XLA's partitioner places the
+      gathers, scatters and collectives.
 
     Parameters
     ----------
@@ -356,6 +361,8 @@ def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entr
         Entries per update; a multiple of the mesh size.
     mesh : Mesh
         From :func:`data_mesh`.
+    shard_tables : bool
+        Split the tables by rows instead of replicating them.
 
     Returns
     -------
@@ -369,6 +376,9 @@ def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entr
     n_devices = mesh.shape["batch"]
     round_keys = shuffle_keys(key)
     batch_ids = jnp.arange(n_padded // batch_size, dtype=jnp.uint32)
+    if shard_tables:
+        return _epoch_with_sharded_tables(params, opt_state, round_keys, batch_ids, entries, rule,
+                                          batch_size, mesh)
     offsets = jnp.arange(batch_size, dtype=jnp.uint32).reshape(n_devices, batch_size // n_devices)
 
     def per_device(params, opt_state, offsets, entries):
@@ -388,3 +398,51 @@ def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entr
                          in_specs=(replicated, replicated, P("batch"), replicated),
                          out_specs=(replicated, replicated, replicated),
                          check_vma=False)(params, opt_state, offsets, entries)
+
+
+def pad_rows(tree: Any, n_rows: int, padded: int) -> Any:
+    """Append rows to every table of ``tree`` with ``n_rows`` rows (zeros; accumulators get ones)."""
+    params, opt_state = tree
+
+    def pad(x, fill):
+        if getattr(x, "ndim", 0) >= 1 and x.shape[0] == n_rows:
+            return jnp.concatenate([x, jnp.full((padded - n_rows, *x.shape[1:]), fill, x.dtype)])
+        return x
+
+    fill = 1.0 if isinstance(opt_state, AdaGradState) else 0.0
+    return jax.tree.map(lambda x: pad(x, 0.0), params), jax.tree.map(lambda x: pad(x, fill), opt_state)
+
+
+def unpad_rows(tree: Any, n_rows: int) -> Any:
+    """Drop the rows :func:`pad_rows` added."""
+    return jax.tree.map(lambda x: x[:n_rows] if getattr(x, "ndim", 0) >= 1 and x.shape[0] > n_rows else x, tree)
+
+
+def shard_rows(tree: Any, mesh: Mesh, n_rows: int) -> Any:
+    """Constrain every array of ``tree`` whose first axis has ``n_rows`` to be split by rows."""
+    def constrain(x):
+        if getattr(x, "ndim", 0) >= 1 and x.shape[0] == n_rows:
+            spec = P("batch", *([None] * (x.ndim - 1)))
+            return jax.lax.with_sharding_constraint(x, jax.sharding.NamedSharding(mesh, spec))
+        return x
+
+    return jax.tree.map(constrain, tree)
+
+
+def _epoch_with_sharded_tables(params, opt_state, round_keys, batch_ids, entries, rule, batch_size, mesh):
+    n_padded = entries.rows.shape[0]
+    n_rows = params.vectors.shape[0]
+    positions = jnp.arange(batch_size, dtype=jnp.uint32)
+
+    def body(carry, batch_id):
+        p, s = carry
+        batch = shuffled_index(batch_id * batch_size + positions, n_padded, round_keys)
+        contribution, cost = rule.local(p, entries.rows[batch], entries.cols[batch], entries.log_x[batch],
+                                        entries.weight[batch])
+        p, s = rule.apply(p, s, contribution)
+        return shard_rows((p, s), mesh, n_rows), cost
+
+    carry = shard_rows((params, opt_state), mesh, n_rows)
+    (params, opt_state), costs = jax.lax.scan(body, carry, batch_ids)
+    params, opt_state = shard_rows((params, opt_state), mesh, n_rows)
+    return params, opt_state, jnp.sum(costs)
