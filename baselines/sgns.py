@@ -1,0 +1,283 @@
+"""``SkipGramNS``: word2vec's skip-gram with negative sampling in JAX, on glove_gensim's corpus,
+vocabulary and model lifecycle — the baseline GloVe is compared with.
+
+The algorithm is word2vec's as gensim defines it (``Word2Vec(sg=1, hs=0)``): frequent-word
+subsampling with gensim's keep probability, a reduced random window per centre word, negatives
+from unigram^``ns_exponent``, input vectors initialised uniform in ``[-0.5, 0.5] / dim`` and output
+vectors at 0, a learning rate decaying linearly from ``alpha`` to ``min_alpha`` over all epochs,
+the log-sigmoid loss. What differs is how the SGD steps are batched (see
+:mod:`baselines.sgns_core`): pairs of an epoch are shuffled and trained ``batch_size`` at a time,
+the pairs of a group of ``group_size`` share their negatives, and a row's summed step in a batch is
+bounded by ``max_row_steps``.
+"""
+from __future__ import annotations
+
+import logging
+import math
+import os
+from typing import Iterable, Sequence
+
+import jax
+import jax.numpy as jnp
+import numpy as np
+
+from baselines import sgns_core as core
+from baselines.pairs import keep_probabilities, negative_table, skipgram_pairs
+from glove_gensim.corpus import Corpus
+from glove_gensim.embedding import CorpusOptions, EmbeddingModel, check_int, check_positive
+from glove_gensim.progress import progress_bar
+from glove_gensim.vocab import Vocabulary
+
+logger = logging.getLogger(__name__)
+
+_ENCODE_TOKENS = 1 << 20
+
+
+class SkipGramNS(EmbeddingModel):
+    """Skip-gram with negative sampling (Mikolov et al., 2013) in JAX, shaped like gensim's
+    ``Word2Vec(sg=1)``.
+
+    Parameters
+    ----------
+    sentences : iterable of list of str, optional
+        Token lists (gensim's ``sentences``); with a corpus the model trains at once.
+    corpus_file : path, optional
+        A text file or a directory of text files (read with ``tokenizer`` / ``line_is_document``).
+    vocabulary : Vocabulary, optional
+        Use this vocabulary (e.g. ``glove.vocabulary``) instead of counting one.
+    vector_size : int
+        Dimension of the vectors.
+    window : int
+        Largest context distance; each centre word draws its window uniformly in ``1..window``.
+    min_count, max_vocab_size, max_final_vocab : int
+        Vocabulary pruning, as gensim's (ignored with ``vocabulary=``).
+    negative : int
+        Negative samples per (centre, context) pair.
+    ns_exponent : float
+        Negatives are drawn with probability proportional to ``count ** ns_exponent``.
+    sample : float
+        Frequent-word subsampling threshold (0: none).
+    alpha, min_alpha : float
+        Learning rate at the start and at the end of training (linear decay over all epochs).
+    epochs : int
+        Passes over the corpus.
+    batch_size : int
+        Pairs per SGD update.
+    group_size : int
+        Pairs sharing one draw of ``shared_negatives`` negatives (divides ``batch_size``).
+    shared_negatives : int
+        Negatives drawn per group, each weighted ``negative / shared_negatives``.
+        ``group_size=1, shared_negatives=negative`` is word2vec's own per-pair sampling.
+    max_row_steps : float
+        A row hit ``n`` times in a batch (in pair-equivalents) has its summed update divided by
+        ``max(1, n / max_row_steps)``; 0 disables the bound (unstable at large batches).
+    seed : int
+        Fixes initialisation, subsampling, windows, shuffles and negatives.
+    export : {"input", "input+output", "output", "concat"}
+        What ``wv`` holds: input vectors (word2vec's and gensim's ``wv``, default), their sum
+        with the output vectors, the output vectors, or both side by side.
+    callbacks : sequence
+        Objects with gensim's hooks (``on_epoch_end(model)``...).
+    compute_loss : bool
+        Record each epoch's mean loss per pair in ``loss_history``.
+    tokenizer, token_pattern, line_is_document, errors
+        How ``corpus_file`` is read (see :class:`glove_gensim.corpus.Corpus`).
+    progress : bool
+        tqdm bars on stderr.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import datapath
+    >>> model = SkipGramNS(corpus_file=datapath("lee_background.cor"), vector_size=50)  # doctest: +SKIP
+    >>> model.wv.most_similar("government", topn=3)  # doctest: +SKIP
+    >>> sgns = SkipGramNS(corpus_file=path, vocabulary=glove.vocabulary)  # same words as GloVe  # doctest: +SKIP
+    """
+
+    _file_kind = "baselines.sgns_model"
+    _exports = ("input", "input+output", "output", "concat")
+
+    def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
+                 vocabulary: Vocabulary | None = None, vector_size: int = 100, window: int = 5,
+                 min_count: int = 5, max_vocab_size: int | None = None, max_final_vocab: int | None = None,
+                 negative: int = 5, ns_exponent: float = 0.75, sample: float = 1e-3, alpha: float = 0.025,
+                 min_alpha: float = 0.0001, epochs: int = 5, batch_size: int = 4096, group_size: int = 64,
+                 shared_negatives: int = 16, max_row_steps: float = 32.0, seed: int = 1,
+                 export: str = "input", callbacks: Sequence = (), compute_loss: bool = True,
+                 tokenizer: str = "regex", token_pattern: str | None = None, line_is_document: bool = False,
+                 errors: str = "replace", progress: bool = False,
+                 corpus_options: CorpusOptions | None = None) -> None:
+        self.window = window
+        self.negative = negative
+        self.ns_exponent = ns_exponent
+        self.sample = sample
+        self.alpha = alpha
+        self.min_alpha = min_alpha
+        self.batch_size = batch_size
+        self.group_size = group_size
+        self.shared_negatives = shared_negatives
+        self.max_row_steps = max_row_steps
+        self._vectors = None
+        self._ids = self._doc_starts = None
+        self._keep = self._table = None
+        self._prefetched = None
+        corpus_options = corpus_options or CorpusOptions(tokenizer, token_pattern, line_is_document, errors)
+        super().__init__(sentences, corpus_file, vocabulary, vector_size=vector_size, min_count=min_count,
+                         max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, epochs=epochs,
+                         seed=seed, export=export, callbacks=callbacks, compute_loss=compute_loss,
+                         corpus_options=corpus_options, progress=progress)
+
+    # ----- validation --------------------------------------------------------------------------
+    def _validate(self) -> None:
+        check_int("window", self.window, 1)
+        check_int("negative", self.negative, 1)
+        check_int("batch_size", self.batch_size, 1)
+        check_int("group_size", self.group_size, 1)
+        check_int("shared_negatives", self.shared_negatives, 1)
+        check_positive("alpha", self.alpha)
+        check_positive("min_alpha", self.min_alpha)
+        check_positive("sample", self.sample, allow_zero=True)
+        check_positive("max_row_steps", self.max_row_steps, allow_zero=True)
+        if isinstance(self.ns_exponent, bool) or not isinstance(self.ns_exponent, (int, float, np.integer, np.floating)) \
+                or not math.isfinite(self.ns_exponent):
+            raise ValueError(f"ns_exponent must be a finite number, not {self.ns_exponent!r}")
+        if self.min_alpha > self.alpha:
+            raise ValueError(f"min_alpha ({self.min_alpha}) must not exceed alpha ({self.alpha})")
+        if self.batch_size % self.group_size:
+            raise ValueError(f"group_size ({self.group_size}) must divide batch_size ({self.batch_size}); "
+                             f"e.g. SkipGramNS(..., batch_size=4096, group_size=64)")
+
+    @property
+    def step_config(self) -> core.StepConfig:
+        """The static shape of the batched update (:class:`baselines.sgns_core.StepConfig`)."""
+        return core.StepConfig(int(self.batch_size), int(self.group_size), int(self.shared_negatives),
+                               int(self.negative), float(self.max_row_steps), "add")
+
+    # ----- data --------------------------------------------------------------------------------
+    def _prepare_data(self, corpus: Corpus | None) -> None:
+        if corpus is None:
+            if self._ids is None:
+                raise ValueError("SkipGramNS trains on token ids: give the corpus together with the "
+                                 "vocabulary, e.g. SkipGramNS(corpus_file=path, vocabulary=glove.vocabulary)")
+        else:
+            self._ids, self._doc_starts = self._encode(corpus)
+        if len(self._ids) < 2:
+            raise ValueError("the corpus holds fewer than two in-vocabulary tokens: nothing to train on")
+        self._setup_tables()
+
+    def _encode(self, corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
+        """All documents as ``(ids int32, doc_starts int64)``, encoded chunk by chunk."""
+        id_parts, start_parts, offset = [], [np.zeros(1, dtype=np.int64)], 0
+        chunk, size = [], 0
+        with progress_bar(self.progress, "encode") as bar:
+            for document in corpus:
+                chunk.append(document)
+                size += len(document)
+                if size >= _ENCODE_TOKENS:
+                    offset = self._encode_chunk(chunk, id_parts, start_parts, offset)
+                    bar.update(size)
+                    chunk, size = [], 0
+            if chunk:
+                self._encode_chunk(chunk, id_parts, start_parts, offset)
+                bar.update(size)
+        ids = np.concatenate(id_parts) if id_parts else np.zeros(0, dtype=np.int32)
+        return ids.astype(np.int32, copy=False), np.concatenate(start_parts)
+
+    def _encode_chunk(self, chunk, id_parts, start_parts, offset: int) -> int:
+        ids, starts = self.vocabulary.encode(chunk)
+        id_parts.append(ids)
+        start_parts.append(starts[1:] + offset)
+        return offset + len(ids)
+
+    def _setup_tables(self) -> None:
+        self._keep = keep_probabilities(self.vocabulary.counts, self.sample)
+        self._table = jnp.asarray(negative_table(self.vocabulary.counts, self.ns_exponent), dtype=jnp.int32)
+        self._prefetched = None
+
+    def _init_state(self) -> None:
+        self._vectors = core.init_vectors(jax.random.PRNGKey(self.seed), len(self.vocabulary), self.vector_size)
+
+    # ----- training ----------------------------------------------------------------------------
+    def _pairs_seed(self, epoch: int) -> int:
+        return int(np.random.SeedSequence([self.seed, epoch]).generate_state(1)[0])
+
+    def _epoch_pairs(self, epoch: int):
+        """Padded device pairs of ``epoch`` and their count (made on the host)."""
+        if self._prefetched is not None and self._prefetched[0] == epoch:
+            return self._prefetched[1]
+        centres, contexts, _ = skipgram_pairs(self._ids, self._doc_starts, self._keep, self.window,
+                                              self._pairs_seed(epoch))
+        padded_c, padded_o = core.pad_pairs(centres, contexts, self.batch_size)
+        return jnp.asarray(padded_c), jnp.asarray(padded_o), len(centres)
+
+    def _rate(self, epoch: float) -> float:
+        """Learning rate after ``epoch`` (fractional) epochs of the ``epochs``-long schedule."""
+        progress = min(1.0, epoch / self.epochs)
+        return self.alpha - (self.alpha - self.min_alpha) * progress
+
+    def _run_epoch(self, epoch: int) -> tuple[float, int]:
+        centres, contexts, n_pairs = self._epoch_pairs(epoch)
+        if n_pairs == 0:
+            raise ValueError("subsampling left no pair in this epoch (documents of one word?)")
+        key = jax.random.fold_in(jax.random.PRNGKey(self.seed), epoch)
+        self._vectors, loss = core.run_epoch(
+            self._vectors, centres, contexts, jnp.int32(n_pairs), key, self._table,
+            jnp.float32(self._rate(epoch)), jnp.float32(self._rate(epoch + 1)), self.step_config)
+        # The device trains asynchronously: make the next epoch's pairs meanwhile.
+        self._prefetched = None
+        if epoch + 1 < self.epochs:
+            self._prefetched = (epoch + 1, self._epoch_pairs(epoch + 1))
+        return float(loss) / n_pairs, n_pairs
+
+    def _divergence_message(self, epoch: int, loss: float) -> str:
+        return (f"SkipGramNS diverged: the loss became {loss} in epoch {epoch + 1} with alpha={self.alpha}, "
+                f"batch_size={self.batch_size}, max_row_steps={self.max_row_steps}; the model keeps the "
+                f"parameters of epoch {epoch}. Train again with a smaller batch_size or max_row_steps "
+                f"(e.g. SkipGramNS(..., max_row_steps=16)).")
+
+    def _snapshot(self):
+        return self._vectors
+
+    def _rollback(self, snapshot) -> None:
+        self._vectors = snapshot
+
+    # ----- vectors and files -------------------------------------------------------------------
+    @property
+    def input_vectors(self) -> np.ndarray:
+        """word2vec's ``syn0``, ``[V, vector_size]``."""
+        return np.asarray(self._vectors[: len(self.vocabulary)])
+
+    @property
+    def output_vectors(self) -> np.ndarray:
+        """word2vec's ``syn1neg``, ``[V, vector_size]``."""
+        return np.asarray(self._vectors[len(self.vocabulary):])
+
+    def _export_vectors(self) -> np.ndarray:
+        vectors = np.asarray(self._vectors)
+        n = len(self.vocabulary)
+        syn0, syn1 = vectors[:n], vectors[n:]
+        return {"input": lambda: syn0, "output": lambda: syn1, "input+output": lambda: syn0 + syn1,
+                "concat": lambda: np.concatenate([syn0, syn1], axis=1)}[self.export]()
+
+    def _state_arrays(self) -> dict[str, np.ndarray]:
+        return {"vectors": np.asarray(self._vectors), "ids": self._ids, "doc_starts": self._doc_starts}
+
+    def _restore_state(self, arrays: dict[str, np.ndarray]) -> None:
+        vectors = arrays["vectors"]
+        if vectors.shape != (2 * len(self.vocabulary), self.vector_size):
+            raise ValueError(f"vectors of shape {vectors.shape} do not fit {len(self.vocabulary)} words "
+                             f"of dimension {self.vector_size}")
+        self._vectors = jnp.asarray(vectors)
+        self._ids = np.asarray(arrays["ids"], dtype=np.int32)
+        self._doc_starts = np.asarray(arrays["doc_starts"], dtype=np.int64)
+        if len(self._ids) and (self._ids.min() < 0 or self._ids.max() >= len(self.vocabulary)):
+            raise ValueError("token ids outside the vocabulary")
+        self._setup_tables()
+
+    def _config(self) -> dict:
+        return {"vector_size": self.vector_size, "window": self.window, "min_count": self.min_count,
+                "max_vocab_size": self.max_vocab_size, "max_final_vocab": self.max_final_vocab,
+                "negative": self.negative, "ns_exponent": self.ns_exponent, "sample": self.sample,
+                "alpha": self.alpha, "min_alpha": self.min_alpha, "epochs": self.epochs,
+                "batch_size": self.batch_size, "group_size": self.group_size,
+                "shared_negatives": self.shared_negatives, "max_row_steps": self.max_row_steps,
+                "seed": self.seed, "export": self.export, "compute_loss": self.compute_loss}

@@ -1,0 +1,98 @@
+"""gensim's own ``Word2Vec`` (skip-gram, negative sampling) on our corpus and vocabulary: the peer
+that :class:`baselines.sgns.SkipGramNS` and GloVe are compared with.
+
+gensim's vocabulary is built from our :class:`~glove_gensim.vocab.Vocabulary` (its words and
+counts, ``min_count=1`` since they are already pruned), so subsampling thresholds, the negative
+table and the dropped out-of-vocabulary tokens are the same as ours; the documents are the ones the
+:class:`~glove_gensim.corpus.Corpus` yields.
+"""
+from __future__ import annotations
+
+import logging
+from typing import Iterable
+
+from glove_gensim.corpus import Corpus
+from glove_gensim.embedding import check_int, check_positive
+from glove_gensim.vocab import Vocabulary
+
+logger = logging.getLogger(__name__)
+
+DEFAULTS = dict(vector_size=100, window=5, negative=5, ns_exponent=0.75, sample=1e-3, alpha=0.025,
+                min_alpha=0.0001, epochs=5, seed=1, workers=2)
+
+
+class _EpochLoss:
+    """gensim callback turning the cumulative ``get_latest_training_loss()`` into per-epoch sums."""
+
+    def __init__(self) -> None:
+        self.losses: list[float] = []
+        self._previous = 0.0
+
+    def on_train_begin(self, model) -> None:
+        self._previous = 0.0
+
+    def on_epoch_begin(self, model) -> None:
+        pass
+
+    def on_epoch_end(self, model) -> None:
+        total = model.get_latest_training_loss()
+        self.losses.append(float(total - self._previous))
+        self._previous = total
+
+    def on_train_end(self, model) -> None:
+        pass
+
+
+def train_word2vec(corpus: Iterable, vocabulary: Vocabulary, callbacks=(), **params):
+    """Train gensim ``Word2Vec(sg=1, hs=0)`` on ``corpus`` with exactly ``vocabulary``.
+
+    Parameters
+    ----------
+    corpus : Corpus or iterable of list of str
+        The documents (out-of-vocabulary tokens are dropped by gensim before windowing, as ours).
+    vocabulary : Vocabulary
+        Words and counts (e.g. ``GloVe(...).vocabulary`` or ``SkipGramNS(...).vocabulary``).
+    callbacks : sequence of gensim callbacks
+        Extra callbacks run after the loss recorder.
+    **params
+        ``vector_size, window, negative, ns_exponent, sample, alpha, min_alpha, epochs, seed,
+        workers`` (defaults: gensim's, with ``workers=2``); anything else is passed to ``Word2Vec``.
+
+    Returns
+    -------
+    model : gensim.models.Word2Vec
+        Trained; ``model.wv`` holds the input vectors.
+    per_epoch_losses : list of float
+        gensim's summed training loss of each epoch (differences of
+        ``get_latest_training_loss()``; gensim accumulates it in float32).
+
+    Examples
+    --------
+    >>> model, losses = train_word2vec(corpus, vocabulary, epochs=5)  # doctest: +SKIP
+    """
+    from gensim.models import Word2Vec
+
+    if not isinstance(vocabulary, Vocabulary) or len(vocabulary) == 0:
+        raise ValueError("vocabulary must be a non-empty glove_gensim Vocabulary")
+    for forced in ("sg", "hs", "min_count", "compute_loss", "sentences", "corpus_file", "corpus_iterable"):
+        if forced in params:
+            raise ValueError(f"{forced} is fixed by train_word2vec (skip-gram, negative sampling, our "
+                             f"vocabulary and documents); remove {forced}=")
+    options = {**DEFAULTS, **params}
+    for name in ("vector_size", "window", "negative", "epochs", "workers"):
+        check_int(name, options[name], 1)
+    check_int("seed", options["seed"], 0)
+    for name in ("alpha", "min_alpha"):
+        check_positive(name, options[name])
+    check_positive("sample", options["sample"], allow_zero=True)
+    corpus = corpus if isinstance(corpus, Corpus) else Corpus(corpus)
+    n_documents = sum(1 for _ in corpus)
+    if n_documents == 0:
+        raise ValueError(f"{corpus.description} holds no documents")
+    recorder = _EpochLoss()
+    model = Word2Vec(sg=1, hs=0, min_count=1, compute_loss=True, **options)
+    model.build_vocab_from_freq(dict(zip(vocabulary.words, vocabulary.counts.tolist())))
+    model.train(corpus_iterable=corpus, total_examples=n_documents, epochs=model.epochs,
+                compute_loss=True, callbacks=[recorder, *callbacks])
+    logger.info("gensim Word2Vec: %d words, per-epoch losses %s", len(model.wv), recorder.losses)
+    return model, recorder.losses
