@@ -37,6 +37,22 @@ def similarity_scores(kv) -> dict[str, float]:
             for name, file in (("wordsim353", "wordsim353.tsv"), ("simlex999", "simlex999.txt"))}
 
 
+def timed_cli(arguments: list[str]) -> tuple[float, float]:
+    """Run ``glove-gensim ARGS -q`` and return (wall seconds, peak RSS in MB) of that process."""
+    import os
+    import subprocess
+    import time
+
+    command = [sys.executable, "-m", "glove_gensim.cli", *arguments, "-q"]
+    start = time.perf_counter()
+    process = subprocess.Popen(command)
+    _, status, usage = os.wait4(process.pid, 0)
+    wall = time.perf_counter() - start
+    if status != 0:
+        sys.exit(f"command failed ({status}): {' '.join(command)}")
+    return wall, usage.ru_maxrss / 1024
+
+
 def emit(record: dict) -> None:
     """Print one JSON line."""
     print(json.dumps(record), flush=True)

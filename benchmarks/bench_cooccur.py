@@ -12,17 +12,14 @@ seconds, tokens/s, peak RSS):
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import POLITICAL, emit, require  # noqa: E402
+from _common import POLITICAL, emit, require, timed_cli  # noqa: E402
 
 
 def write_pretokenized(source: Path, target: Path) -> int:
@@ -35,18 +32,6 @@ def write_pretokenized(source: Path, target: Path) -> int:
             handle.write(" ".join(document) + "\n")
             tokens += len(document)
     return tokens
-
-
-def timed_run(arguments: list[str]) -> tuple[float, float]:
-    """Run ``glove-gensim ARGS`` and return (wall seconds, peak RSS in MB) of that process."""
-    command = [str(Path(sys.executable).with_name("glove-gensim")), *arguments, "-q"]
-    start = time.perf_counter()
-    process = subprocess.Popen(command)
-    _, status, usage = os.wait4(process.pid, 0)
-    wall = time.perf_counter() - start
-    if status != 0:
-        sys.exit(f"command failed ({status}): {' '.join(command)}")
-    return wall, usage.ru_maxrss / 1024
 
 
 def main() -> None:
@@ -65,11 +50,11 @@ def main() -> None:
             "pretokenized_memory_limit": [str(work / "tokens.txt"), "--tokenizer", "whitespace",
                                           "--line-is-document", "--memory-limit", args.memory_limit],
         }
-        timed_run(["cooccur", *runs["pretokenized"], "--out", str(work / "warmup.npz")])
+        timed_cli(["cooccur", *runs["pretokenized"], "--out", str(work / "warmup.npz")])
         results = {}
         for name, corpus_args in runs.items():
             out = work / f"{name}.npz"
-            wall, rss = timed_run(["cooccur", *corpus_args, "--min-count", "5", "--window", "10",
+            wall, rss = timed_cli(["cooccur", *corpus_args, "--min-count", "5", "--window", "10",
                                    "--out", str(out)])
             results[name] = Cooccurrence.load(out)
             record = {"benchmark": "cooccur", "run": name, "tokens": tokens,

@@ -110,6 +110,7 @@ class Vocabulary:
         counter: Counter = Counter()
         total = 0
         prune_threshold = 1
+        peak_types = 0
         description = getattr(documents, "description", "corpus")
         with progress_bar(progress, "vocabulary") as bar:
             for document in documents:
@@ -117,6 +118,7 @@ class Vocabulary:
                 total += len(document)
                 bar.update(len(document))
                 if max_vocab_size is not None and len(counter) > max_vocab_size:
+                    peak_types = max(peak_types, len(counter))
                     counter = Counter({w: c for w, c in counter.items() if c > prune_threshold})
                     prune_threshold += 1
         if total == 0:
@@ -131,6 +133,9 @@ class Vocabulary:
         if max_final_vocab is not None:
             order = order[:max_final_vocab]
         vocab = cls([words[i] for i in order], counts[order], total_tokens=total)
+        if max_vocab_size is not None:
+            logger.info("held at most %d word types while counting (max_vocab_size=%d, pruned up to "
+                        "count %d)", max(peak_types, len(counter)), max_vocab_size, prune_threshold - 1)
         logger.info("collected %d word types from %d tokens in %s; kept %d with count >= %d "
                     "(%.1f%% of tokens)", len(counter), total, description, len(vocab), min_count,
                     100.0 * vocab.counts.sum() / total)

@@ -71,3 +71,14 @@ def test_corrupt_vocabulary_file_is_refused(tmp_path):
     np.save(tmp_path / "plain.npy", np.arange(3))
     with pytest.raises(CorruptFileError):
         Vocabulary.load(tmp_path / "plain.npy")
+
+
+def test_max_vocab_size_holds_memory_with_many_distinct_words(caplog):
+    """200,000 distinct words, bound 1,000: the counter never holds much more than the bound."""
+    documents = [[f"rare{i}" for i in range(start, start + 100)] + ["common"] * 5
+                 for start in range(0, 200_000, 100)]
+    with caplog.at_level("INFO"):
+        vocab = Vocabulary.build(documents, min_count=5, max_vocab_size=1000)
+    assert vocab.words == ["common"]
+    held = int(caplog.text.split("held at most ")[1].split(" ")[0])
+    assert held <= 1000 + 105
