@@ -157,7 +157,7 @@ def resolve_dataset(dataset: str | os.PathLike, bundled: dict[str, str]) -> tupl
     return path.stem, str(path)
 
 
-def read_word_pairs(dataset: str | os.PathLike, encoding: str = "utf8") -> WordPairs:
+def read_word_pairs(dataset: str | os.PathLike, encoding: str = "utf8", malformed: str = "raise") -> WordPairs:
     """Read a word-similarity file.
 
     Parameters
@@ -165,14 +165,19 @@ def read_word_pairs(dataset: str | os.PathLike, encoding: str = "utf8") -> WordP
     dataset : str or PathLike
         ``"wordsim353"`` or ``"simlex999"`` (gensim's bundled copies) or a path to a file whose
         lines are ``word1 word2 score`` separated by tabs (or, when a line has no tab, by spaces).
-        Lines starting with ``#`` are comments; blank or malformed lines are skipped and logged.
+        Lines starting with ``#`` are comments; blank lines are skipped.
     encoding : str
         File encoding.
+    malformed : {"raise", "skip"}
+        A line that is not ``word1 word2 score`` raises ``ValueError`` naming the file and line
+        (default), or is skipped and logged as gensim does.
 
     Returns
     -------
     WordPairs
     """
+    if malformed not in ("raise", "skip"):
+        raise ValueError(f"malformed must be 'raise' or 'skip', not {malformed!r}")
     name, path = resolve_dataset(dataset, BUNDLED_SIMILARITY_SETS)
     pairs: list[tuple[str, str]] = []
     gold: list[float] = []
@@ -186,6 +191,9 @@ def read_word_pairs(dataset: str | os.PathLike, encoding: str = "utf8") -> WordP
                 a, b, score = fields
                 value = float(score)
             except (ValueError, TypeError):
+                if line.strip() and malformed == "raise":
+                    raise ValueError(f"{path}:{line_no + 1}: expected 'word1 word2 score', got "
+                                     f"{line.rstrip()[:80]!r} (use malformed='skip' to skip such lines)") from None
                 if line.strip():
                     logger.info("skipping invalid line #%d in %s", line_no, path)
                 skipped.append(line_no)

@@ -39,7 +39,7 @@ def test_oov_reported_not_dropped_or_zeroed(tmp_path):
     kv = make_kv(["cat", "dog", "car", "bus", "tree"], rng.normal(size=(5, 8)))
     path = tmp_path / "pairs.txt"
     path.write_text("# comment line\ncat dog 9.0\ncar bus 8.5\ncat tree 2.0\ndog   car 3\n"
-                    "unicorn cat 5.0\nunicorn dragon 4\nnot a valid line here\n\n")
+                    "unicorn cat 5.0\nunicorn dragon 4\n\n")
     res = evaluate_similarity(kv, path)
     assert res.dataset == "pairs"
     assert res.n_pairs == 6 and res.n_covered == 4 and res.n_oov == 2
@@ -65,3 +65,19 @@ def test_tab_separated_multiword_and_errors(tmp_path):
         evaluate_similarity(kv, none)
     with pytest.raises(TypeError, match="KeyedVectors"):
         evaluate_similarity(object(), path)
+
+
+def test_malformed_line_names_file_and_line_or_is_skipped_on_request(tmp_path):
+    path = tmp_path / "pairs.txt"
+    path.write_text("# comment\na b 1.0\n\nb c not-a-number\na c 3\n")
+    with pytest.raises(ValueError, match=r"pairs\.txt:4: expected 'word1 word2 score'"):
+        read_word_pairs(path)
+    assert read_word_pairs(path, malformed="skip").pairs == [("a", "b"), ("a", "c")]
+
+
+def test_empty_vocabulary_intersection_is_a_clear_error(tmp_path):
+    kv = make_kv(["p", "q", "r"], np.eye(3))
+    path = tmp_path / "pairs.txt"
+    path.write_text("a b 1\nc d 2\n")
+    with pytest.raises(ValueError, match="no pair of pairs"):
+        evaluate_similarity(kv, path)
