@@ -126,10 +126,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = commands.add_parser("compare", parents=[common, corpus, vocab, _evaluation_flags()],
                             help="train GloVe and SGNS on one corpus and write a comparison report",
                             description="Train GloVe and the SGNS baseline (and gensim's Word2Vec with "
-                                        "--with-gensim) on the same corpus and vocabulary, evaluate "
+                                        "--no-with-gensim to leave it out) on the same corpus and vocabulary, evaluate "
                                         "them and write DIR/report.html, report.md and report.json.")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
-    p.add_argument("--with-gensim", action="store_true", help="also train gensim's Word2Vec (sg=1)")
+    p.add_argument("--with-gensim", action=argparse.BooleanOptionalAction, default=True,
+                   help="also train gensim's Word2Vec (sg=1) as the reference peer (default: yes)")
     p.add_argument("--vector-size", type=int, default=100, metavar="N")
     p.add_argument("--glove-window", type=int, default=10, metavar="N")
     p.add_argument("--glove-epochs", type=int, default=25, metavar="N")
