@@ -125,9 +125,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = commands.add_parser("compare", parents=[common, corpus, vocab, _evaluation_flags()],
                             help="train GloVe and SGNS on one corpus and write a comparison report",
-                            description="Train GloVe and the SGNS baseline (and gensim's Word2Vec with "
-                                        "--no-with-gensim to leave it out) on the same corpus and vocabulary, evaluate "
-                                        "them and write DIR/report.html, report.md and report.json.")
+                            description="Train GloVe, the SGNS baseline and gensim's Word2Vec (leave it "
+                                        "out with --no-with-gensim) on the same corpus and vocabulary, "
+                                        "evaluate them and write DIR/report.html, report.md and report.json.")
     p.add_argument("--out", required=True, metavar="DIR", help="output folder")
     p.add_argument("--with-gensim", action=argparse.BooleanOptionalAction, default=True,
                    help="also train gensim's Word2Vec (sg=1) as the reference peer (default: yes)")
