@@ -44,12 +44,16 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
     group.add_argument("--export", choices=("input", "input+output", "output", "concat"), default="input",
                        help="jax: vectors written (default input, as word2vec)")
     group.add_argument("--workers", type=int, default=2, help="gensim: worker threads (default 2)")
+    from glove_gensim.cli import _add_checkpoint_flags
+
+    _add_checkpoint_flags(p)
     p.set_defaults(handler=run)
     return p
 
 
 def run(args) -> None:
     """Handler of ``glove-gensim baseline``."""
+    from glove_gensim.cli import train_resumable
     from glove_gensim.corpus import Corpus
     from glove_gensim.io import save_word2vec_text
 
@@ -67,9 +71,11 @@ def run(args) -> None:
         model = SkipGramNS(min_count=args.min_count, max_vocab_size=args.max_vocab_size,
                            max_final_vocab=args.max_final_vocab, batch_size=args.batch_size,
                            group_size=args.group_size, shared_negatives=args.shared_negatives,
-                           export=args.export, progress=not args.quiet, **extra, **common)
+                           export=args.export, progress=not args.quiet, checkpoint_dir=args.checkpoint_dir,
+                           checkpoint_every=args.checkpoint_every, on_divergence=args.on_divergence,
+                           **extra, **common)
         model.build_vocab(corpus)
-        model.train()
+        train_resumable(model, args)
         kv, model_path = model.wv, out / "model.npz"
         model.save(model_path)
     else:

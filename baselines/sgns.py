@@ -105,7 +105,8 @@ class SkipGramNS(EmbeddingModel):
                  export: str = "input", callbacks: Sequence = (), compute_loss: bool = True,
                  tokenizer: str = "regex", token_pattern: str | None = None, line_is_document: bool = False,
                  errors: str = "replace", progress: bool = False,
-                 corpus_options: CorpusOptions | None = None) -> None:
+                 corpus_options: CorpusOptions | None = None, checkpoint_dir: str | os.PathLike | None = None,
+                 checkpoint_every: int = 1, on_divergence: str = "raise", max_restarts: int = 3) -> None:
         self.window = window
         self.negative = negative
         self.ns_exponent = ns_exponent
@@ -120,11 +121,15 @@ class SkipGramNS(EmbeddingModel):
         self._ids = self._doc_starts = None
         self._keep = self._table = None
         self._prefetched = None
+        self._rate_scale = 1.0
+        self._given_vocabulary = vocabulary
         corpus_options = corpus_options or CorpusOptions(tokenizer, token_pattern, line_is_document, errors)
         super().__init__(sentences, corpus_file, vocabulary, vector_size=vector_size, min_count=min_count,
                          max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, epochs=epochs,
                          seed=seed, export=export, callbacks=callbacks, compute_loss=compute_loss,
-                         corpus_options=corpus_options, progress=progress)
+                         corpus_options=corpus_options, progress=progress, checkpoint_dir=checkpoint_dir,
+                         checkpoint_every=checkpoint_every, on_divergence=on_divergence,
+                         max_restarts=max_restarts)
 
     # ----- validation --------------------------------------------------------------------------
     def _validate(self) -> None:
@@ -152,16 +157,33 @@ class SkipGramNS(EmbeddingModel):
         return core.StepConfig(int(self.batch_size), int(self.group_size), int(self.shared_negatives),
                                int(self.negative), float(self.max_row_steps), "add")
 
+    @property
+    def learning_rate(self) -> float:
+        """The starting rate in use: ``alpha``, halved after each divergence restart
+        (``on_divergence="restart"``); ``min_alpha`` is scaled alike."""
+        return self.alpha * self._rate_scale
+
+    @learning_rate.setter
+    def learning_rate(self, value: float) -> None:
+        check_positive("learning_rate", value)
+        self._rate_scale = float(value) / self.alpha
+
     # ----- data --------------------------------------------------------------------------------
+    def build_vocab(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
+                    vocabulary: Vocabulary | None = None) -> "SkipGramNS":
+        """As :meth:`EmbeddingModel.build_vocab`; a ``vocabulary`` given to the constructor is kept
+        when a corpus comes later (``SkipGramNS(vocabulary=v).train(corpus)`` trains over ``v``)."""
+        if vocabulary is None and self._given_vocabulary is not None:
+            vocabulary = self._given_vocabulary
+        return super().build_vocab(sentences, corpus_file, vocabulary)
+
     def _prepare_data(self, corpus: Corpus | None) -> None:
         if corpus is None:
-            if self._ids is None:
-                raise ValueError("SkipGramNS trains on token ids: give the corpus together with the "
-                                 "vocabulary, e.g. SkipGramNS(corpus_file=path, vocabulary=glove.vocabulary)")
+            self._ids = self._doc_starts = None
         else:
             self._ids, self._doc_starts = self._encode(corpus)
-        if len(self._ids) < 2:
-            raise ValueError("the corpus holds fewer than two in-vocabulary tokens: nothing to train on")
+            if len(self._ids) < 2:
+                raise ValueError("the corpus holds fewer than two in-vocabulary tokens: nothing to train on")
         self._setup_tables()
 
     def _encode(self, corpus: Corpus) -> tuple[np.ndarray, np.ndarray]:
@@ -212,9 +234,12 @@ class SkipGramNS(EmbeddingModel):
     def _rate(self, epoch: float) -> float:
         """Learning rate after ``epoch`` (fractional) epochs of the ``epochs``-long schedule."""
         progress = min(1.0, epoch / self.epochs)
-        return self.alpha - (self.alpha - self.min_alpha) * progress
+        return (self.alpha - (self.alpha - self.min_alpha) * progress) * self._rate_scale
 
     def _run_epoch(self, epoch: int) -> tuple[float, int]:
+        if self._ids is None:
+            raise ValueError("SkipGramNS has a vocabulary but no corpus: train(sentences) or "
+                             "train(corpus_file=path), or build_vocab(corpus, vocabulary=vocabulary) first")
         centres, contexts, n_pairs = self._epoch_pairs(epoch)
         if n_pairs == 0:
             raise ValueError("subsampling left no pair in this epoch (documents of one word?)")
@@ -258,8 +283,15 @@ class SkipGramNS(EmbeddingModel):
         return {"input": lambda: syn0, "output": lambda: syn1, "input+output": lambda: syn0 + syn1,
                 "concat": lambda: np.concatenate([syn0, syn1], axis=1)}[self.export]()
 
+    def _data_arrays(self) -> dict[str, np.ndarray]:
+        if self._ids is None:
+            return {}
+        return {"ids": self._ids, "doc_starts": self._doc_starts}
+
     def _state_arrays(self) -> dict[str, np.ndarray]:
-        return {"vectors": np.asarray(self._vectors), "ids": self._ids, "doc_starts": self._doc_starts}
+        if self._ids is None:
+            raise ValueError("SkipGramNS has no corpus yet: nothing to save")
+        return {"vectors": np.asarray(self._vectors), **self._data_arrays()}
 
     def _restore_state(self, arrays: dict[str, np.ndarray]) -> None:
         vectors = arrays["vectors"]

@@ -142,6 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also show this word's neighbours (repeatable)")
     p.add_argument("--template", choices=("light", "dark"), default="light")
     p.set_defaults(handler=_run_compare)
+    __import__("baselines.cli", fromlist=["register"]).register(commands, [common, corpus, vocab])
     return parser
 
 
