@@ -41,6 +41,8 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
                        help="jax: negatives drawn per group (default 16)")
     group.add_argument("--max-row-steps", type=float, default=None, metavar="K",
                        help="jax: bound on a row's summed steps in a batch, 0 for none (default: the model's)")
+    group.add_argument("--shuffle", action="store_true",
+                       help="jax: shuffle each epoch's pairs (default: corpus order, as word2vec)")
     group.add_argument("--export", choices=("input", "input+output", "output", "concat"), default="input",
                        help="jax: vectors written (default input, as word2vec)")
     group.add_argument("--workers", type=int, default=2, help="gensim: worker threads (default 2)")
@@ -70,7 +72,7 @@ def run(args) -> None:
         extra = {} if args.max_row_steps is None else {"max_row_steps": args.max_row_steps}
         model = SkipGramNS(min_count=args.min_count, max_vocab_size=args.max_vocab_size,
                            max_final_vocab=args.max_final_vocab, batch_size=args.batch_size,
-                           group_size=args.group_size, shared_negatives=args.shared_negatives,
+                           group_size=args.group_size, shared_negatives=args.shared_negatives, shuffle=args.shuffle,
                            export=args.export, progress=not args.quiet, checkpoint_dir=args.checkpoint_dir,
                            checkpoint_every=args.checkpoint_every, on_divergence=args.on_divergence,
                            **extra, **common)

@@ -6,9 +6,10 @@ subsampling with gensim's keep probability, a reduced random window per centre w
 from unigram^``ns_exponent``, input vectors initialised uniform in ``[-0.5, 0.5] / dim`` and output
 vectors at 0, a learning rate decaying linearly from ``alpha`` to ``min_alpha`` over all epochs,
 the log-sigmoid loss. What differs is how the SGD steps are batched (see
-:mod:`baselines.sgns_core`): pairs of an epoch are shuffled and trained ``batch_size`` at a time,
-the pairs of a group of ``group_size`` share their negatives, and a row's summed step in a batch is
-bounded by ``max_row_steps``.
+:mod:`baselines.sgns_core`): pairs of an epoch are trained ``batch_size`` at a time (in corpus
+order, or shuffled), all from the same parameters,
+the pairs of a group of ``group_size`` share their negatives, and a row's summed step in a batch can
+be bounded by ``max_row_steps``.
 """
 from __future__ import annotations
 
@@ -70,7 +71,11 @@ class SkipGramNS(EmbeddingModel):
         ``group_size=1, shared_negatives=negative`` is word2vec's own per-pair sampling.
     max_row_steps : float
         A row hit ``n`` times in a batch (in pair-equivalents) has its summed update divided by
-        ``max(1, n / max_row_steps)``; 0 disables the bound (unstable at large batches).
+        ``max(1, n / max_row_steps)``; 0 (default) disables the bound.
+    shuffle : bool
+        Shuffle each epoch's pairs over the whole corpus. Default ``False``: pairs come in corpus
+        order, as word2vec and gensim train (measured on political.txt, corpus order gave
+        SimLex-999 0.148 against 0.104 shuffled, at equal WordSim-353).
     seed : int
         Fixes initialisation, subsampling, windows, shuffles and negatives.
     export : {"input", "input+output", "output", "concat"}
@@ -101,7 +106,7 @@ class SkipGramNS(EmbeddingModel):
                  min_count: int = 5, max_vocab_size: int | None = None, max_final_vocab: int | None = None,
                  negative: int = 5, ns_exponent: float = 0.75, sample: float = 1e-3, alpha: float = 0.025,
                  min_alpha: float = 0.0001, epochs: int = 5, batch_size: int = 4096, group_size: int = 64,
-                 shared_negatives: int = 16, max_row_steps: float = 32.0, seed: int = 1,
+                 shared_negatives: int = 16, max_row_steps: float = 0.0, shuffle: bool = False, seed: int = 1,
                  export: str = "input", callbacks: Sequence = (), compute_loss: bool = True,
                  tokenizer: str = "regex", token_pattern: str | None = None, line_is_document: bool = False,
                  errors: str = "replace", progress: bool = False,
@@ -117,6 +122,7 @@ class SkipGramNS(EmbeddingModel):
         self.group_size = group_size
         self.shared_negatives = shared_negatives
         self.max_row_steps = max_row_steps
+        self.shuffle = shuffle
         self._vectors = None
         self._ids = self._doc_starts = None
         self._keep = self._table = None
@@ -227,7 +233,7 @@ class SkipGramNS(EmbeddingModel):
         if self._prefetched is not None and self._prefetched[0] == epoch:
             return self._prefetched[1]
         centres, contexts, _ = skipgram_pairs(self._ids, self._doc_starts, self._keep, self.window,
-                                              self._pairs_seed(epoch))
+                                              self._pairs_seed(epoch), shuffle=self.shuffle)
         padded_c, padded_o = core.pad_pairs(centres, contexts, self.batch_size)
         return jnp.asarray(padded_c), jnp.asarray(padded_o), len(centres)
 
@@ -312,4 +318,5 @@ class SkipGramNS(EmbeddingModel):
                 "alpha": self.alpha, "min_alpha": self.min_alpha, "epochs": self.epochs,
                 "batch_size": self.batch_size, "group_size": self.group_size,
                 "shared_negatives": self.shared_negatives, "max_row_steps": self.max_row_steps,
+                "shuffle": self.shuffle,
                 "seed": self.seed, "export": self.export, "compute_loss": self.compute_loss}

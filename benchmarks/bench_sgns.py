@@ -39,6 +39,7 @@ def main() -> None:
     parser.add_argument("--group-size", type=int, default=None)
     parser.add_argument("--shared-negatives", type=int, default=None)
     parser.add_argument("--max-row-steps", type=float, default=None)
+    parser.add_argument("--shuffle", action="store_true", help="ours: shuffle pairs (default corpus order)")
     parser.add_argument("--skip-gensim", action="store_true", help="train ours only (exploration)")
     args = parser.parse_args()
     if not Path(args.corpus).is_file():
@@ -58,7 +59,7 @@ def main() -> None:
     corpus = Corpus(args.corpus)
     vocabulary = Vocabulary.build(corpus, min_count=5)
 
-    model = SkipGramNS(**params, **ours_extra)
+    model = SkipGramNS(**params, **ours_extra, shuffle=args.shuffle)
     model.build_vocab(corpus, vocabulary=vocabulary)
     start = time.perf_counter()
     model.train()
@@ -66,7 +67,7 @@ def main() -> None:
     record = {"benchmark": "sgns", "corpus": Path(args.corpus).name, "words": len(vocabulary),
               "epochs": args.epochs, "seed": args.seed,
               "config": {k: getattr(model, k) for k in ("batch_size", "group_size", "shared_negatives",
-                                                        "max_row_steps")},
+                                                        "max_row_steps", "shuffle")},
               "ours_seconds": round(ours_seconds, 2), "ours_loss": [round(x, 4) for x in model.loss_history]}
     record["ours"] = scores(model.wv)
     if not args.skip_gensim:

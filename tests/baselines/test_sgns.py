@@ -122,7 +122,7 @@ def test_callbacks_and_export(documents):
     (dict(alpha=0), "alpha"), (dict(min_alpha=0.5), "min_alpha"), (dict(batch_size=100, group_size=64), "divide"),
     (dict(ns_exponent=float("nan")), "ns_exponent"), (dict(vector_size=0), "vector_size"),
     (dict(epochs=1.5), "epochs"), (dict(export="sum"), "export"), (dict(max_row_steps=-1), "max_row_steps"),
-    (dict(shared_negatives=0), "shared_negatives"),
+    (dict(shared_negatives=0), "shared_negatives"), (dict(shuffle="yes"), "shuffle"),
 ])
 def test_bad_arguments_fail_before_work(bad, message):
     with pytest.raises(ValueError, match=message):
