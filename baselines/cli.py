@@ -34,7 +34,7 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
     group.add_argument("--min-alpha", type=float, default=0.0001, help="final learning rate (default 0.0001)")
     group.add_argument("--epochs", type=int, default=5, help="passes over the corpus (default 5)")
     group.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
-    group.add_argument("--batch-size", type=int, default=4096, metavar="N", help="jax: pairs per update (default 4096)")
+    group.add_argument("--batch-size", type=int, default=1024, metavar="N", help="jax: pairs per update (default 1024)")
     group.add_argument("--group-size", type=int, default=64, metavar="N",
                        help="jax: pairs sharing one draw of negatives (default 64)")
     group.add_argument("--shared-negatives", type=int, default=16, metavar="N",

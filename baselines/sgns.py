@@ -105,7 +105,7 @@ class SkipGramNS(EmbeddingModel):
                  vocabulary: Vocabulary | None = None, vector_size: int = 100, window: int = 5,
                  min_count: int = 5, max_vocab_size: int | None = None, max_final_vocab: int | None = None,
                  negative: int = 5, ns_exponent: float = 0.75, sample: float = 1e-3, alpha: float = 0.025,
-                 min_alpha: float = 0.0001, epochs: int = 5, batch_size: int = 4096, group_size: int = 64,
+                 min_alpha: float = 0.0001, epochs: int = 5, batch_size: int = 1024, group_size: int = 64,
                  shared_negatives: int = 16, max_row_steps: float = 0.0, shuffle: bool = False, seed: int = 1,
                  export: str = "input", callbacks: Sequence = (), compute_loss: bool = True,
                  tokenizer: str = "regex", token_pattern: str | None = None, line_is_document: bool = False,
