@@ -151,6 +151,8 @@ class SkipGramNS(EmbeddingModel):
         if isinstance(self.ns_exponent, bool) or not isinstance(self.ns_exponent, (int, float, np.integer, np.floating)) \
                 or not math.isfinite(self.ns_exponent):
             raise ValueError(f"ns_exponent must be a finite number, not {self.ns_exponent!r}")
+        if not isinstance(self.shuffle, (bool, np.bool_)):
+            raise ValueError(f"shuffle must be True or False, not {self.shuffle!r}")
         if self.min_alpha > self.alpha:
             raise ValueError(f"min_alpha ({self.min_alpha}) must not exceed alpha ({self.alpha})")
         if self.batch_size % self.group_size:
