@@ -210,7 +210,8 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
                         symmetric: bool = True, distance_weighting: bool = True,
                         memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT,
                         tmp_dir: str | os.PathLike | None = None, progress: bool = False,
-                        chunk_tokens: int = _CHUNK_TOKENS) -> Cooccurrence:
+                        chunk_tokens: int = _CHUNK_TOKENS, backend: str = "local", client=None,
+                        workers: int | None = None) -> Cooccurrence:
     """Count weighted word-word co-occurrences of ``documents`` over ``vocabulary``.
 
     Parameters
@@ -234,6 +235,14 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
         tqdm bar (tokens/s) on stderr.
     chunk_tokens : int
         Tokens handed to the compiled kernel at a time.
+    backend : {"local", "dask"}
+        ``"dask"``: count partitions of a file corpus (whole files, or byte ranges cut at document
+        boundaries) in Dask tasks, each bounded by ``memory_limit``, and sum them exactly; same
+        result as ``"local"`` (see :mod:`glove_gensim.distributed`).
+    client : dask.distributed.Client, optional
+        With ``backend="dask"``; ``None`` starts a LocalCluster of ``workers`` processes.
+    workers : int, optional
+        Worker processes of that LocalCluster (default: CPU count).
 
     Returns
     -------
@@ -252,6 +261,13 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
     if not isinstance(vocabulary, Vocabulary) or len(vocabulary) == 0:
         raise ValueError("vocabulary must be a non-empty Vocabulary (see Vocabulary.build)")
     limit = parse_memory(memory_limit)
+    if backend == "dask":
+        from glove_gensim.distributed import count_cooccurrences as count_distributed
+
+        return count_distributed(documents, vocabulary, int(window), symmetric, distance_weighting, limit,
+                                 tmp_dir, chunk_tokens, client=client, workers=workers)
+    if backend != "local":
+        raise ValueError(f"backend must be 'local' or 'dask', not {backend!r}")
     _log_plan(documents, vocabulary, int(window), limit, tmp_dir)
     partial = count_partial(documents, vocabulary, int(window), symmetric, distance_weighting, limit,
                             tmp_dir, progress, chunk_tokens)

@@ -121,12 +121,17 @@ def list_text_files(path: str | os.PathLike) -> list[Path]:
 
 
 def iter_text_documents(path: Path, line_is_document: bool = False, errors: str = "replace",
-                        block_bytes: int = _BLOCK_BYTES) -> Iterator[str]:
+                        block_bytes: int = _BLOCK_BYTES, start: int = 0,
+                        end: int | None = None) -> Iterator[str]:
     """Yield the documents of one UTF-8 text file as strings, reading it block by block.
 
     Invalid UTF-8 is replaced by U+FFFD and the number of replacements logged once per file
     (``errors="replace"``), or raises ``ValueError`` naming the file and byte offset
     (``errors="strict"``).
+
+    ``start``/``end`` read only the bytes ``[start, end)`` (error offsets stay file offsets);
+    both must be document boundaries (see :mod:`glove_gensim.distributed`) for the documents to
+    be those of the whole file.
     """
     if errors not in ("replace", "strict"):
         raise ValueError(f"errors must be 'replace' or 'strict', not {errors!r}")
@@ -134,10 +139,12 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
         errors="strict" if errors == "strict" else _ERROR_HANDLER)
     _replacements.count = 0
     carry = ""
-    offset = 0
+    offset = start
     with open(path, "rb") as handle:
+        if start:
+            handle.seek(start)
         while True:
-            raw = handle.read(block_bytes)
+            raw = handle.read(block_bytes if end is None else max(0, min(block_bytes, end - offset)))
             final = not raw
             try:
                 text = decoder.decode(raw, final=final)

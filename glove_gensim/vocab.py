@@ -79,7 +79,8 @@ class Vocabulary:
     @classmethod
     def build(cls, documents: Iterable[Sequence[str]], min_count: int = 5,
               max_vocab_size: int | None = None, max_final_vocab: int | None = None,
-              progress: bool = False) -> "Vocabulary":
+              progress: bool = False, backend: str = "local", client=None,
+              workers: int | None = None) -> "Vocabulary":
         """Count words in one pass and keep those with count >= ``min_count``.
 
         Parameters
@@ -96,12 +97,26 @@ class Vocabulary:
             Keep at most this many words (the most frequent, in our order).
         progress : bool
             Show a tqdm bar (tokens/s) on stderr.
+        backend : {"local", "dask"}
+            ``"dask"``: count partitions of a file corpus in Dask tasks and merge them (same
+            result, see :func:`glove_gensim.distributed.build_vocabulary`).
+        client : dask.distributed.Client, optional
+            With ``backend="dask"``; ``None`` starts a LocalCluster of ``workers`` processes.
+        workers : int, optional
+            Worker processes of that LocalCluster (default: CPU count).
 
         Raises
         ------
         ValueError
             Bad arguments, an empty corpus, or no word reaching ``min_count``.
         """
+        if backend == "dask":
+            from glove_gensim.distributed import build_vocabulary
+
+            return build_vocabulary(documents, min_count=min_count, max_vocab_size=max_vocab_size,
+                                    max_final_vocab=max_final_vocab, client=client, workers=workers)
+        if backend != "local":
+            raise ValueError(f"backend must be 'local' or 'dask', not {backend!r}")
         _check_positive_int("min_count", min_count, allow_zero=False)
         if max_vocab_size is not None:
             _check_positive_int("max_vocab_size", max_vocab_size, allow_zero=False)
@@ -121,18 +136,7 @@ class Vocabulary:
                     peak_types = max(peak_types, len(counter))
                     counter = Counter({w: c for w, c in counter.items() if c > prune_threshold})
                     prune_threshold += 1
-        if total == 0:
-            raise ValueError(f"{description} is empty: no tokens found")
-        words = [w for w, c in counter.items() if c >= min_count]
-        if not words:
-            raise ValueError(f"no word of {description} reaches min_count={min_count} "
-                             f"({total} tokens, {len(counter)} distinct, the most frequent "
-                             f"seen {max(counter.values())} times); lower min_count")
-        counts = np.fromiter((counter[w] for w in words), dtype=np.int64, count=len(words))
-        order = np.argsort(-counts, kind="stable")
-        if max_final_vocab is not None:
-            order = order[:max_final_vocab]
-        vocab = cls([words[i] for i in order], counts[order], total_tokens=total)
+        vocab = cls.from_counter(counter, total, min_count, max_final_vocab, description)
         if max_vocab_size is not None:
             logger.info("held at most %d word types while counting (max_vocab_size=%d, pruned up to "
                         "count %d)", max(peak_types, len(counter)), max_vocab_size, prune_threshold - 1)
@@ -140,6 +144,42 @@ class Vocabulary:
                     "(%.1f%% of tokens)", len(counter), total, description, len(vocab), min_count,
                     100.0 * vocab.counts.sum() / total)
         return vocab
+
+    @classmethod
+    def from_counter(cls, counter: Counter, total_tokens: int, min_count: int = 5,
+                     max_final_vocab: int | None = None, description: str = "corpus") -> "Vocabulary":
+        """The vocabulary of word counts in first-appearance order (what :meth:`build` counts).
+
+        Raises
+        ------
+        ValueError
+            ``total_tokens`` is 0, or no word reaches ``min_count``.
+        """
+        if total_tokens == 0:
+            raise ValueError(f"{description} is empty: no tokens found")
+        words = [w for w, c in counter.items() if c >= min_count]
+        if not words:
+            raise ValueError(f"no word of {description} reaches min_count={min_count} "
+                             f"({total_tokens} tokens, {len(counter)} distinct, the most frequent "
+                             f"seen {max(counter.values())} times); lower min_count")
+        counts = np.fromiter((counter[w] for w in words), dtype=np.int64, count=len(words))
+        order = np.argsort(-counts, kind="stable")
+        if max_final_vocab is not None:
+            order = order[:max_final_vocab]
+        return cls([words[i] for i in order], counts[order], total_tokens=total_tokens)
+
+    @staticmethod
+    def merge_counters(counters: Iterable[Counter]) -> Counter:
+        """Sum word counters of consecutive corpus parts, given in corpus order.
+
+        Words keep the order of their first appearance in the whole corpus (a word new to part
+        ``k`` comes after every word of parts ``< k``), so :meth:`from_counter` of the merge
+        equals :meth:`build` over the whole corpus. The inputs are not modified.
+        """
+        merged: Counter = Counter()
+        for counter in counters:
+            merged.update(counter)
+        return merged
 
     def lookup(self, tokens: Sequence[str]) -> np.ndarray:
         """Indices of ``tokens`` as int32, -1 for out-of-vocabulary tokens (no Python-level loop)."""
