@@ -58,6 +58,22 @@ def _cooccur_flags(window: int) -> argparse.ArgumentParser:
     return parser
 
 
+def _backend_flags() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(add_help=False)
+    group = parser.add_argument_group("distributed counting")
+    group.add_argument("--backend", choices=("local", "dask"), default="local",
+                       help="count in this process (default) or in Dask tasks over corpus "
+                            "partitions (same result)")
+    where = group.add_mutually_exclusive_group()
+    where.add_argument("--workers", type=int, default=None, metavar="N",
+                       help="--backend dask: start a local cluster of N worker processes "
+                            "(default: CPU count)")
+    where.add_argument("--scheduler", default=None, metavar="ADDRESS",
+                       help="--backend dask: use the Dask cluster at ADDRESS (e.g. tcp://host:8786); "
+                            "workers must see the corpus at the same path")
+    return parser
+
+
 def _common_flags() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(add_help=False)
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars, warnings only")
@@ -73,14 +89,15 @@ def build_parser() -> argparse.ArgumentParser:
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     common, corpus, vocab = _common_flags(), _corpus_flags(), _vocab_flags()
 
-    p = commands.add_parser("vocab", parents=[common, corpus, vocab], help="count words -> vocab.txt",
+    p = commands.add_parser("vocab", parents=[common, corpus, vocab, _backend_flags()],
+                            help="count words -> vocab.txt",
                             description="Count the words of CORPUS and write Stanford's vocab.txt "
                                         "('word count' per line, most frequent first).")
     p.add_argument("--out", required=True, metavar="FILE",
                    help="output vocabulary (.txt: Stanford layout; .npz: ours)")
     p.set_defaults(handler=_run_vocab)
 
-    p = commands.add_parser("cooccur", parents=[common, corpus, vocab, _cooccur_flags(10)],
+    p = commands.add_parser("cooccur", parents=[common, corpus, vocab, _cooccur_flags(10), _backend_flags()],
                             help="count co-occurrences -> .npz or Stanford .bin",
                             description="Count weighted word-word co-occurrences of CORPUS.")
     p.add_argument("--vocab", metavar="FILE", default=None,
@@ -217,32 +234,56 @@ def _open_corpus(args):
                   line_is_document=args.line_is_document, errors=args.errors)
 
 
-def _build_vocabulary(args, corpus):
+def _build_vocabulary(args, corpus, client=None):
     from glove_gensim.vocab import Vocabulary
 
     if getattr(args, "vocab", None):
         return Vocabulary.load(args.vocab)
     return Vocabulary.build(corpus, min_count=args.min_count, max_vocab_size=args.max_vocab_size,
-                            max_final_vocab=args.max_final_vocab, progress=not args.quiet)
+                            max_final_vocab=args.max_final_vocab, progress=not args.quiet,
+                            **_backend_options(args, client))
 
 
-def _count(args, corpus, vocabulary):
+def _count(args, corpus, vocabulary, client=None):
     from glove_gensim.cooccur import count_cooccurrences
 
     return count_cooccurrences(corpus, vocabulary, window=args.window, symmetric=not args.asymmetric,
                                distance_weighting=not args.no_distance_weighting,
-                               memory_limit=args.memory_limit, progress=not args.quiet)
+                               memory_limit=args.memory_limit, progress=not args.quiet,
+                               **_backend_options(args, client))
+
+
+def _backend_options(args, client) -> dict:
+    if getattr(args, "backend", "local") == "local":
+        return {}
+    return {"backend": args.backend, "client": client, "workers": args.workers}
+
+
+def _dask_client(args):
+    """A Dask client for ``--backend dask`` (one cluster for both passes), else a null context."""
+    import contextlib
+
+    if getattr(args, "backend", "local") != "dask":
+        if getattr(args, "workers", None) is not None or getattr(args, "scheduler", None):
+            raise ValueError("--workers and --scheduler need --backend dask")
+        return contextlib.nullcontext()
+    from glove_gensim.distributed import dask_client
+
+    return dask_client(workers=args.workers, scheduler=args.scheduler)
 
 
 def _run_vocab(args) -> None:
-    vocabulary = _build_vocabulary(args, _open_corpus(args))
+    corpus = _open_corpus(args)
+    with _dask_client(args) as client:
+        vocabulary = _build_vocabulary(args, corpus, client)
     vocabulary.save(args.out)
     logger.info("wrote %d words to %s", len(vocabulary), args.out)
 
 
 def _run_cooccur(args) -> None:
     corpus = _open_corpus(args)
-    cooccurrence = _count(args, corpus, _build_vocabulary(args, corpus))
+    with _dask_client(args) as client:
+        cooccurrence = _count(args, corpus, _build_vocabulary(args, corpus, client), client)
     cooccurrence.save(args.out)
     logger.info("wrote %d co-occurrences to %s", cooccurrence.nnz, args.out)
 

@@ -185,10 +185,10 @@ def aligned_range(piece: Piece, line_is_document: bool) -> tuple[int, int | None
     if piece.start == 0 and piece.end is None:
         return 0, None
     with open(piece.path, "rb") as handle:
-        start = 0 if piece.start == 0 else next_document_boundary(handle, piece.start, line_is_document)
+        start = piece.start and next_document_boundary(handle, piece.start, line_is_document)
         if start is None:
             return None
-        end = None if piece.end is None else next_document_boundary(handle, piece.end, line_is_document)
+        end = piece.end and next_document_boundary(handle, piece.end, line_is_document)
     if end is not None and end <= start:
         return None
     return start, end
@@ -343,7 +343,7 @@ def dask_client(client=None, workers: int | None = None, scheduler: str | None =
     """Yield ``client``; else a Client of ``scheduler``; else of a new LocalCluster of ``workers``.
 
     What this opens it closes on exit: ``LocalCluster(n_workers=workers, threads_per_worker=1,
-    processes=True)`` (``workers`` default: CPU count), without dashboard.
+    processes=True)`` (``workers`` default: CPU count; its HTTP server on a free port).
     """
     if client is not None:
         yield client
@@ -359,7 +359,8 @@ def dask_client(client=None, workers: int | None = None, scheduler: str | None =
     if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
         raise ValueError(f"workers must be an integer >= 1, not {workers!r}")
     n_workers = int(workers or os.cpu_count() or 1)
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True, dashboard_address=None) as cluster, \
+    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                      dashboard_address=":0") as cluster, \
             Client(cluster) as created:
         yield created
 
@@ -373,13 +374,14 @@ def _file_corpus(documents) -> Corpus:
     return documents
 
 
-def _partitions(client, corpus: Corpus, n_partitions: int | None, partition_bytes: int | None) -> list[Partition]:
+def _partitions(client, corpus: Corpus, n_partitions: int | None,
+                partition_bytes: int | None) -> list[Partition]:
     if n_partitions is None and partition_bytes is None:
         n_partitions = sum(client.nthreads().values()) or 1
     partitions = plan_partitions(corpus.files, n_partitions, partition_bytes)
+    corpus_bytes = sum(os.stat(p).st_size for p in corpus.files)
     logger.info("%s: %d partition(s) of about %.1f MB on %d Dask worker(s)", corpus.description,
-                len(partitions), sum(os.stat(p).st_size for p in corpus.files) / max(len(partitions), 1) / 2**20,
-                len(client.nthreads()))
+                len(partitions), corpus_bytes / max(len(partitions), 1) / 2**20, len(client.nthreads()))
     return partitions
 
 
