@@ -29,24 +29,33 @@ def finish_with_resume(arguments, env, attempts=3):
     raise AssertionError(completed.stderr[-2000:])
 
 
+BASELINE_FLAGS = ["--vector-size", "8", "--window", "3", "--min-count", "2", "--batch-size", "64",
+                  "--epochs", "60", "-q"]
+
+
 @pytest.mark.slow
-def test_glove_train_killed_at_random_points_resumes_to_identical_vectors(corpus, tmp_path, cli_env):
+@pytest.mark.parametrize("command, flags, kill_points", [("train", TRAIN_FLAGS, 12), ("baseline", BASELINE_FLAGS, 9)])
+def test_training_killed_at_random_points_resumes_to_identical_vectors(corpus, tmp_path, cli_env, command, flags,
+                                                                       kill_points):
     reference = tmp_path / "reference"
+    warm_up = run_cli([command, str(corpus), "--out", str(tmp_path / "warm_up"), *flags], cli_env)
+    assert warm_up.returncode == 0, warm_up.stderr[-2000:]
     started = time.monotonic()
-    completed = run_cli(["train", str(corpus), "--out", str(reference),
-                         "--checkpoint-dir", str(tmp_path / "reference_ck"), *TRAIN_FLAGS], cli_env)
+    completed = run_cli([command, str(corpus), "--out", str(reference),
+                         "--checkpoint-dir", str(tmp_path / "reference_ck"), *flags], cli_env)
     duration = time.monotonic() - started
     assert completed.returncode == 0, completed.stderr[-2000:]
     expected = (reference / "vectors.txt").read_bytes()
     rng = np.random.default_rng(2026)
     outcomes = []
-    for point in range(12):
+    for point in range(kill_points):
         out, checkpoints = tmp_path / f"run{point}", tmp_path / f"ck{point}"
-        arguments = ["train", str(corpus), "--out", str(out), "--checkpoint-dir", str(checkpoints), *TRAIN_FLAGS]
-        finished = kill_after(arguments, cli_env, rng.uniform(0.2, 1.0) * duration)
+        arguments = [command, str(corpus), "--out", str(out), "--checkpoint-dir", str(checkpoints), *flags]
+        finished = kill_after(arguments, cli_env, rng.uniform(0.3, 0.95) * duration)
         had_checkpoint = (checkpoints / "checkpoint.npz").is_file()
         finish_with_resume(arguments, cli_env)
         assert (out / "vectors.txt").read_bytes() == expected, f"kill point {point} resumed differently"
         assert not [p for p in checkpoints.iterdir() if p.name.endswith(".tmp")]
         outcomes.append((finished, had_checkpoint))
-    assert sum(1 for finished, had in outcomes if finished is None and had) >= 4, outcomes
+    killed_with_checkpoint = sum(1 for finished, had in outcomes if finished is None and had)
+    assert killed_with_checkpoint >= kill_points // 3, outcomes
