@@ -472,6 +472,7 @@ def count_cooccurrences(documents, vocabulary: Vocabulary, window: int = 10, sym
     if not isinstance(vocabulary, Vocabulary) or len(vocabulary) == 0:
         raise ValueError("vocabulary must be a non-empty Vocabulary (see Vocabulary.build)")
     window, memory_limit = int(window), parse_memory(memory_limit)
+    tmp_dir = None if tmp_dir is None else os.path.abspath(tmp_dir)
     corpus = _file_corpus(documents)
     _log_plan(corpus, vocabulary, window, memory_limit, tmp_dir)
     with dask_client(client, workers) as dask:
