@@ -21,20 +21,26 @@ happens per partition (its counts are approximate anyway), and ``distance_weight
 
 Worked example (a LocalCluster of two worker processes, started once and used for both passes)::
 
+    import numpy as np
     from dask.distributed import Client, LocalCluster
     from glove_gensim.corpus import Corpus
     from glove_gensim.cooccur import count_cooccurrences
     from glove_gensim.vocab import Vocabulary
 
-    corpus = Corpus("political.txt")                 # a file, or a directory of text files
-    with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster) as client:
-        vocab = Vocabulary.build(corpus, min_count=5, backend="dask", client=client)
-        X = count_cooccurrences(corpus, vocab, window=10, memory_limit="1GB",
-                                backend="dask", client=client)
-    assert X == count_cooccurrences(corpus, vocab, window=10)     # same arrays, exactly
+    if __name__ == "__main__":                       # worker processes re-import the script
+        corpus = Corpus("political.txt")             # a file, or a directory of text files
+        with LocalCluster(n_workers=2, threads_per_worker=1) as cluster, Client(cluster) as client:
+            vocab = Vocabulary.build(corpus, min_count=5, backend="dask", client=client)
+            X = count_cooccurrences(corpus, vocab, window=10, memory_limit="1GB",
+                                    backend="dask", client=client)
+        local = count_cooccurrences(corpus, vocab, window=10)          # one process
+        assert vocab == Vocabulary.build(corpus, min_count=5)         # same words, same order
+        assert all(np.array_equal(getattr(X, name), getattr(local, name))
+                   for name in ("rows", "cols", "values"))            # same arrays, exactly
 
-With ``client=None`` a ``LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)``
-is started for the call and closed afterwards. On a real cluster, connect a ``Client`` to its
+With ``client=None`` (e.g. ``count_cooccurrences(corpus, vocab, backend="dask", workers=2)``) a
+``LocalCluster(n_workers=workers, threads_per_worker=1, processes=True)`` is started for the
+call and closed afterwards. On a real cluster, connect a ``Client`` to its
 scheduler (``Client("tcp://host:8786")``); the corpus paths (made absolute) and ``tmp_dir`` must
 exist on every worker, e.g. on a shared file system. The command line does the same::
 
@@ -359,10 +365,15 @@ def dask_client(client=None, workers: int | None = None, scheduler: str | None =
     if workers is not None and (isinstance(workers, bool) or int(workers) < 1):
         raise ValueError(f"workers must be an integer >= 1, not {workers!r}")
     n_workers = int(workers or os.cpu_count() or 1)
-    with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
-                      dashboard_address=":0") as cluster, \
-            Client(cluster) as created:
-        yield created
+    dask_logger = logging.getLogger("distributed")
+    level = dask_logger.level
+    dask_logger.setLevel(max(level, logging.WARNING))  # the in-process scheduler's INFO lines
+    try:
+        with LocalCluster(n_workers=n_workers, threads_per_worker=1, processes=True,
+                          dashboard_address=":0") as cluster, Client(cluster) as created:
+            yield created
+    finally:
+        dask_logger.setLevel(level)
 
 
 def _file_corpus(documents) -> Corpus:
