@@ -27,10 +27,14 @@ def run_cli(arguments: list[str], env: dict) -> subprocess.CompletedProcess:
                           capture_output=True, text=True, cwd=REPO)
 
 
-def kill_after(arguments: list[str], env: dict, seconds: float) -> int | None:
-    """Start ``glove-gensim ARGS``, SIGKILL it after ``seconds``; its return code if it finished first."""
+def kill_after(arguments: list[str], env: dict, seconds: float, after_file: Path | None = None) -> int | None:
+    """Start ``glove-gensim ARGS`` and SIGKILL it ``seconds`` later (counted from when ``after_file``
+    appears, if given); return its exit code if it finished first."""
     process = subprocess.Popen([sys.executable, "-m", "glove_gensim.cli", *arguments], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=REPO)
+    if after_file is not None:
+        while not after_file.exists() and process.poll() is None:
+            time.sleep(0.005)
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:

@@ -51,7 +51,11 @@ def test_training_killed_at_random_points_resumes_to_identical_vectors(corpus, t
     for point in range(kill_points):
         out, checkpoints = tmp_path / f"run{point}", tmp_path / f"ck{point}"
         arguments = [command, str(corpus), "--out", str(out), "--checkpoint-dir", str(checkpoints), *flags]
-        finished = kill_after(arguments, cli_env, rng.uniform(0.3, 0.95) * duration)
+        if point % 2:
+            finished = kill_after(arguments, cli_env, rng.uniform(0.0, 0.3) * duration,
+                                  after_file=checkpoints / "checkpoint.npz")
+        else:
+            finished = kill_after(arguments, cli_env, rng.uniform(0.1, 1.0) * duration)
         had_checkpoint = (checkpoints / "checkpoint.npz").is_file()
         finish_with_resume(arguments, cli_env)
         assert (out / "vectors.txt").read_bytes() == expected, f"kill point {point} resumed differently"
