@@ -159,7 +159,9 @@ def build_parser() -> argparse.ArgumentParser:
                    help="also show this word's neighbours (repeatable)")
     p.add_argument("--template", choices=("light", "dark"), default="light")
     p.set_defaults(handler=_run_compare)
-    __import__("baselines.cli", fromlist=["register"]).register(commands, [common, corpus, vocab])
+    from baselines.cli import register as register_baseline  # baselines.cli reuses this module's flags
+
+    register_baseline(commands, [common, corpus, vocab])
     return parser
 
 
@@ -349,7 +351,7 @@ def _run_evaluate(args) -> None:
     for name, kv in models.items():
         for dataset in args.similarity or ("wordsim353", "simlex999"):
             result = evaluate_similarity(kv, dataset)
-            print(f"{name}\t{dataset}\tspearman {result.spearman:.4f}\tcoverage {result.coverage:.1%}")
+            print(f"{name}\t{result.dataset}\tspearman {result.spearman:.4f}\tcoverage {result.coverage:.1%}")
         result = evaluate_analogies(kv, args.analogies or "questions-words")
         print(f"{name}\tanalogies\taccuracy {result.accuracy:.4f}\tcoverage {result.coverage:.1%}")
 

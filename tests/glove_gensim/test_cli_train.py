@@ -4,6 +4,7 @@ import textwrap
 from pathlib import Path
 
 import numpy as np
+import pytest
 from gensim.models import KeyedVectors
 
 from glove_gensim.cli import main
@@ -61,3 +62,34 @@ def test_data_parallel_epoch_equals_one_device(tmp_path):
                                cwd=str(Path(__file__).parents[2]))
     assert completed.returncode == 0, completed.stderr[-2000:]
     assert completed.stdout.strip().endswith("ok")
+
+
+def test_evaluate_prints_scores_for_each_vectors_file(tmp_path, capsys):
+    from gensim.models import KeyedVectors as KV
+
+    rng = np.random.default_rng(0)
+    words = ["king", "queen", "man", "woman", "car", "bus", "tiger", "cat"]
+    paths = []
+    for name in ("a", "b"):
+        kv = KV(5)
+        kv.add_vectors(words, rng.normal(size=(len(words), 5)).astype(np.float32))
+        paths.append(tmp_path / f"{name}.txt")
+        kv.save_word2vec_format(str(paths[-1]))
+    pairs = tmp_path / "pairs.txt"
+    pairs.write_text("king queen 8\nman woman 8\ncar bus 7\ntiger cat 7\nking car 1\n")
+    assert main(["evaluate", *map(str, paths), "--similarity", str(pairs), "-q"]) == 0
+    out = capsys.readouterr().out
+    assert out.count("pairs\tspearman") == 2 and "analogies" in out
+
+
+@pytest.mark.slow
+def test_compare_writes_a_report_for_all_models(tmp_path, capsys):
+    corpus = write_corpus(tmp_path / "corpus.txt")
+    out = tmp_path / "report"
+    assert main(["compare", str(corpus), "--out", str(out), "--min-count", "2", "--vector-size", "8",
+                 "--glove-epochs", "3", "--sgns-epochs", "2", "--x-max", "10", "-q"]) == 0
+    import json
+
+    report = json.loads((out / "report.json").read_text())
+    assert {"GloVe", "SGNS", "Word2Vec (gensim)"} <= set(json.dumps(report).split('"'))
+    assert (out / "report.html").stat().st_size > 100_000 and "report.html" in capsys.readouterr().out
