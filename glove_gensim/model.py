@@ -144,6 +144,7 @@ class GloVe(EmbeddingModel):
         self.n_devices = n_devices
         self.cooccurrence_cache = None if cooccurrence_cache is None else Path(cooccurrence_cache)
         self._optax_cache: tuple | None = None
+        self._auto_batch: tuple | None = None
         self.cooccurrence: Cooccurrence | None = None
         self._params = self._opt_state = None
         self._entries = None
@@ -249,7 +250,9 @@ class GloVe(EmbeddingModel):
             return self.batch_size
         if self.cooccurrence is None:
             raise RuntimeError("the batch size is chosen from the co-occurrences, which are not counted yet")
-        return auto_batch_size(self.cooccurrence.rows, self.cooccurrence.cols)
+        if self._auto_batch is None or self._auto_batch[0] is not self.cooccurrence:
+            self._auto_batch = (self.cooccurrence, auto_batch_size(self.cooccurrence.rows, self.cooccurrence.cols))
+        return self._auto_batch[1]
 
     def _init_state(self) -> None:
         key = jax.random.PRNGKey(self.seed)
