@@ -19,7 +19,7 @@ import re
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Iterator, Sequence
+from typing import Callable, Iterable, Iterator
 
 logger = logging.getLogger(__name__)
 
@@ -241,15 +241,3 @@ class Corpus:
                                 f"first (e.g. [text.split() for text in texts]) or pass a file path")
             if document:
                 yield document if isinstance(document, list) else list(document)
-
-
-def as_corpus(source: object, **options) -> Corpus:
-    """Return ``source`` if it is already a :class:`Corpus`, else wrap it with ``options``."""
-    if isinstance(source, Corpus):
-        return source
-    return Corpus(source, **options)
-
-
-def count_tokens(documents: Iterable[Sequence[str]]) -> int:
-    """Number of tokens in ``documents`` (one pass)."""
-    return sum(map(len, documents))

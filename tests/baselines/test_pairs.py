@@ -1,6 +1,5 @@
 """Pair generation: gensim's subsampling probability, reduced windows, document boundaries."""
 import numpy as np
-import pytest
 
 from baselines.pairs import keep_probabilities, negative_table, skipgram_pairs, subsample
 

@@ -1,5 +1,4 @@
 import gzip
-import os
 from collections import defaultdict
 
 import numpy as np

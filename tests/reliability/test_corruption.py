@@ -15,7 +15,6 @@ import numpy as np
 import pytest
 
 from glove_gensim.cooccur import Cooccurrence, count_cooccurrences
-from glove_gensim.files import CorruptFileError
 from glove_gensim.io import load_glove, save_glove_binary, save_glove_text, save_word2vec_text
 from glove_gensim.model import GloVe
 from glove_gensim.vocab import Vocabulary
