@@ -25,7 +25,8 @@ import numpy as np
 from baselines import sgns_core as core
 from baselines.pairs import keep_probabilities, negative_table, skipgram_pairs
 from glove_gensim.corpus import Corpus
-from glove_gensim.embedding import CorpusOptions, EmbeddingModel, check_int, check_positive
+from glove_gensim.embedding import CorpusOptions, EmbeddingModel
+from glove_gensim.validation import check_int, check_positive
 from glove_gensim.progress import progress_bar
 from glove_gensim.vocab import Vocabulary
 

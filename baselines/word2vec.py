@@ -12,7 +12,7 @@ import logging
 from typing import Iterable
 
 from glove_gensim.corpus import Corpus
-from glove_gensim.embedding import check_int, check_positive
+from glove_gensim.validation import check_int, check_positive
 from glove_gensim.vocab import Vocabulary
 
 logger = logging.getLogger(__name__)

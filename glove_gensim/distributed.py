@@ -67,6 +67,7 @@ import numba
 import numpy as np
 
 from glove_gensim.corpus import Corpus, iter_text_documents, make_tokenizer
+from glove_gensim.validation import check_int
 from glove_gensim.vocab import Vocabulary
 
 logger = logging.getLogger(__name__)
@@ -439,13 +440,9 @@ def build_vocabulary(documents, min_count: int = 5, max_vocab_size: int | None =
     fan_in : int
         Partial results merged per reduction task.
     """
-    from glove_gensim.vocab import _check_positive_int
-
-    _check_positive_int("min_count", min_count, allow_zero=False)
-    if max_vocab_size is not None:
-        _check_positive_int("max_vocab_size", max_vocab_size, allow_zero=False)
-    if max_final_vocab is not None:
-        _check_positive_int("max_final_vocab", max_final_vocab, allow_zero=False)
+    check_int("min_count", min_count, 1)
+    check_int("max_vocab_size", max_vocab_size, 1, allow_none=True)
+    check_int("max_final_vocab", max_final_vocab, 1, allow_none=True)
     corpus = _file_corpus(documents)
     with dask_client(client, workers) as dask:
         partitions = _partitions(dask, corpus, n_partitions, partition_bytes)

@@ -24,6 +24,7 @@ import numpy as np
 from glove_gensim.corpus import Corpus
 from glove_gensim.files import CorruptFileError, load_arrays, save_arrays
 from glove_gensim.progress import progress_bar
+from glove_gensim.validation import check_int
 from glove_gensim.vocab import Vocabulary
 
 logger = logging.getLogger(__name__)
@@ -43,22 +44,6 @@ class CorpusOptions:
     token_pattern: str | None = None
     line_is_document: bool = False
     errors: str = "replace"
-
-
-def check_int(name: str, value: Any, minimum: int, allow_none: bool = False) -> None:
-    """Raise ``ValueError`` unless ``value`` is an int >= ``minimum`` (or None when allowed)."""
-    if value is None and allow_none:
-        return
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < minimum:
-        raise ValueError(f"{name} must be an integer >= {minimum}, not {value!r}")
-
-
-def check_positive(name: str, value: Any, allow_zero: bool = False) -> None:
-    """Raise ``ValueError`` unless ``value`` is a finite positive number."""
-    ok = isinstance(value, (int, float, np.integer, np.floating)) and not isinstance(value, bool)
-    ok = ok and math.isfinite(value) and (value >= 0 if allow_zero else value > 0)
-    if not ok:
-        raise ValueError(f"{name} must be a finite number {'>= 0' if allow_zero else '> 0'}, not {value!r}")
 
 
 def make_keyed_vectors(words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):

@@ -17,7 +17,8 @@ from glove_gensim import train as core
 from glove_gensim.blocks import BlockStore
 from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
 from glove_gensim.corpus import Corpus
-from glove_gensim.embedding import (CorpusOptions, EmbeddingModel, check_int, check_positive)
+from glove_gensim.embedding import CorpusOptions, EmbeddingModel
+from glove_gensim.validation import check_int, check_positive
 from glove_gensim.vocab import Vocabulary
 
 logger = logging.getLogger(__name__)

@@ -19,6 +19,7 @@ import numpy as np
 
 from glove_gensim.files import atomic_write, load_arrays, save_arrays
 from glove_gensim.progress import progress_bar
+from glove_gensim.validation import check_int
 
 logger = logging.getLogger(__name__)
 
@@ -117,11 +118,9 @@ class Vocabulary:
                                     max_final_vocab=max_final_vocab, client=client, workers=workers)
         if backend != "local":
             raise ValueError(f"backend must be 'local' or 'dask', not {backend!r}")
-        _check_positive_int("min_count", min_count, allow_zero=False)
-        if max_vocab_size is not None:
-            _check_positive_int("max_vocab_size", max_vocab_size, allow_zero=False)
-        if max_final_vocab is not None:
-            _check_positive_int("max_final_vocab", max_final_vocab, allow_zero=False)
+        check_int("min_count", min_count, 1)
+        check_int("max_vocab_size", max_vocab_size, 1, allow_none=True)
+        check_int("max_final_vocab", max_final_vocab, 1, allow_none=True)
         counter: Counter = Counter()
         total = 0
         prune_threshold = 1
@@ -258,9 +257,3 @@ class Vocabulary:
         if not words:
             raise ValueError(f"vocabulary file {path} holds no words")
         return cls(words, counts)
-
-
-def _check_positive_int(name: str, value: object, allow_zero: bool) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < (0 if allow_zero else 1):
-        bound = ">= 0" if allow_zero else ">= 1"
-        raise ValueError(f"{name} must be an integer {bound}, not {value!r}")
