@@ -139,11 +139,9 @@ class Cooccurrence:
         """Write our checksummed ``.npz`` (or Stanford's layout when the name ends in ``.bin``)."""
         if str(path).endswith(".bin"):
             return self.save_stanford(path)
-        words = "\n".join(self.vocabulary.words).encode("utf-8")
         return save_arrays(path, _FORMAT, _VERSION,
                            {"rows": self.rows, "cols": self.cols, "values": self.values,
-                            "vocab_words_utf8": np.frombuffer(words, dtype=np.uint8),
-                            "vocab_counts": self.vocabulary.counts},
+                            **self.vocabulary.to_arrays(prefix="vocab_")},
                            {**self.settings(), "total_tokens": int(self.vocabulary.total_tokens),
                             "source": self.source})
 
@@ -151,9 +149,8 @@ class Cooccurrence:
     def load(cls, path: str | os.PathLike) -> "Cooccurrence":
         """Read a file written by :meth:`save` (refuses corrupt or foreign files)."""
         arrays, meta = load_arrays(path, _FORMAT, _VERSION)
-        words = arrays["vocab_words_utf8"].tobytes().decode("utf-8").split("\n")
-        vocabulary = Vocabulary(words, arrays["vocab_counts"], total_tokens=meta.get("total_tokens", 0))
         try:
+            vocabulary = Vocabulary.from_arrays(arrays, prefix="vocab_", total_tokens=meta.get("total_tokens", 0))
             return cls(arrays["rows"], arrays["cols"], arrays["values"], vocabulary,
                        window=meta["window"], symmetric=meta["symmetric"],
                        distance_weighting=meta["distance_weighting"], source=meta.get("source", {}))

@@ -375,16 +375,13 @@ class EmbeddingModel:
         """
         if self.vocabulary is None:
             raise RuntimeError("nothing to save: the model has no vocabulary yet")
-        words = "\n".join(self.vocabulary.words).encode("utf-8")
-        arrays = {"vocab_words_utf8": np.frombuffer(words, dtype=np.uint8),
-                  "vocab_counts": self.vocabulary.counts,
+        arrays = {**self.vocabulary.to_arrays(prefix="vocab_"),
                   "loss_history": np.asarray(self.loss_history, dtype=np.float64),
                   "epoch_seconds": np.asarray(self.epoch_seconds, dtype=np.float64)}
         arrays.update({f"state/{name}": value for name, value in self._state_arrays().items()})
         meta = {"class": type(self).__name__, "config": self._config(),
                 "corpus_options": asdict(self.corpus_options), "epochs_trained": self.epochs_trained,
                 "total_tokens": int(self.vocabulary.total_tokens)}
-        json.dumps(meta)
         path = save_arrays(path, self._file_kind, self._file_version, arrays, meta)
         logger.info("saved %s to %s", type(self).__name__, path)
         return path
@@ -395,8 +392,7 @@ class EmbeddingModel:
         arrays, meta = load_arrays(path, cls._file_kind, cls._file_version)
         try:
             model = cls(**meta["config"], corpus_options=CorpusOptions(**meta["corpus_options"]))
-            words = arrays["vocab_words_utf8"].tobytes().decode("utf-8").split("\n")
-            model.vocabulary = Vocabulary(words, arrays["vocab_counts"], total_tokens=meta["total_tokens"])
+            model.vocabulary = Vocabulary.from_arrays(arrays, prefix="vocab_", total_tokens=meta["total_tokens"])
             model._restore_state({name[len("state/"):]: value for name, value in arrays.items()
                                   if name.startswith("state/")})
             model.loss_history = arrays["loss_history"].tolist()

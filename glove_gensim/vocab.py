@@ -207,9 +207,7 @@ class Vocabulary:
         """Save to our ``.npz`` format (or Stanford's ``vocab.txt`` when the name ends in ``.txt``)."""
         if str(path).endswith(".txt"):
             return self.save_stanford(path)
-        encoded = "\n".join(self.words).encode("utf-8")
-        return save_arrays(path, _FORMAT, _VERSION,
-                           {"words_utf8": np.frombuffer(encoded, dtype=np.uint8), "counts": self.counts},
+        return save_arrays(path, _FORMAT, _VERSION, self.to_arrays(),
                            {"total_tokens": int(self.total_tokens), "n_words": len(self)})
 
     @classmethod
@@ -218,8 +216,19 @@ class Vocabulary:
         if str(path).endswith(".txt"):
             return cls.load_stanford(path)
         arrays, meta = load_arrays(path, _FORMAT, _VERSION)
-        words = arrays["words_utf8"].tobytes().decode("utf-8").split("\n") if len(arrays["counts"]) else []
-        return cls(words, arrays["counts"], total_tokens=int(meta.get("total_tokens", 0)))
+        return cls.from_arrays(arrays, total_tokens=int(meta.get("total_tokens", 0)))
+
+    def to_arrays(self, prefix: str = "") -> dict[str, np.ndarray]:
+        """The vocabulary as numeric arrays for our ``.npz`` files (words as UTF-8 bytes, no pickle)."""
+        encoded = "\n".join(self.words).encode("utf-8")
+        return {f"{prefix}words_utf8": np.frombuffer(encoded, dtype=np.uint8), f"{prefix}counts": self.counts}
+
+    @classmethod
+    def from_arrays(cls, arrays: dict[str, np.ndarray], prefix: str = "", total_tokens: int = 0) -> "Vocabulary":
+        """Inverse of :meth:`to_arrays`."""
+        counts = arrays[f"{prefix}counts"]
+        words = arrays[f"{prefix}words_utf8"].tobytes().decode("utf-8").split("\n") if len(counts) else []
+        return cls(words, counts, total_tokens=total_tokens)
 
     def save_stanford(self, path: str | os.PathLike) -> Path:
         """Write Stanford GloVe's ``vocab.txt``: ``word count`` per line, in index order."""
