@@ -21,11 +21,11 @@ import jax
 import jax.numpy as jnp
 import numpy as np
 
-from glove_gensim.train import Entries, shuffle_keys, shuffled_index
+from glove_gensim.train import Entries, host_entries, shuffle_keys, shuffled_index
 
 logger = logging.getLogger(__name__)
 
-_FIELDS = ("rows", "cols", "log_x", "weight")
+_FIELDS = Entries._fields
 
 
 class BlockStore:
@@ -72,16 +72,13 @@ class BlockStore:
         else:
             arrays = {name: np.zeros((self.n_blocks, self.block_length),
                                      np.int32 if name in ("rows", "cols") else np.float32) for name in _FIELDS}
-        values32 = np.asarray(values, dtype=np.float32)
+        rows, cols, values = np.asarray(rows), np.asarray(cols), np.asarray(values)
         for block in range(self.n_blocks):
             chosen = dealt[block * per_block:(block + 1) * per_block]
-            n = len(chosen)
-            x = values32[chosen]
-            arrays["rows"][block, :n] = rows[chosen]
-            arrays["cols"][block, :n] = np.asarray(cols)[chosen] + n_words
-            arrays["cols"][block, n:] = n_words
-            arrays["log_x"][block, :n] = np.log(x)
-            arrays["weight"][block, :n] = np.minimum(np.float32(1.0), (x / np.float32(x_max)) ** np.float32(alpha))
+            entries = host_entries(rows[chosen], cols[chosen], values[chosen], n_words, x_max, alpha,
+                                   self.block_length)
+            for name in _FIELDS:
+                arrays[name][block] = getattr(entries, name)
         if out_of_core:
             for array in arrays.values():
                 array.flush()

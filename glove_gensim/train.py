@@ -82,9 +82,12 @@ class Entries(NamedTuple):
     weight: jax.Array
 
 
-def weighting(x: jax.Array, x_max: float, alpha: float) -> jax.Array:
-    """GloVe's weighting ``f(x) = min(1, (x / x_max) ** alpha)``, shape of ``x``."""
-    return jnp.minimum(1.0, (x / x_max) ** alpha)
+def weighting(x: jax.Array, x_max: float, alpha: float, xp=jnp) -> jax.Array:
+    """GloVe's weighting ``f(x) = min(1, (x / x_max) ** alpha)``, shape of ``x``.
+
+    ``xp`` is the array module (``jax.numpy``, or ``numpy`` for host-side preparation).
+    """
+    return xp.minimum(1.0, (x / x_max) ** alpha)
 
 
 def init_params(key: jax.Array, n_words: int, dim: int, dtype=jnp.float32) -> GloVeParams:
@@ -93,6 +96,20 @@ def init_params(key: jax.Array, n_words: int, dim: int, dtype=jnp.float32) -> Gl
     vectors = (jax.random.uniform(k_vectors, (2 * n_words, dim), dtype) - 0.5) / dim
     biases = (jax.random.uniform(k_biases, (2 * n_words,), dtype) - 0.5) / dim
     return GloVeParams(vectors, biases)
+
+
+def host_entries(rows, cols, values, n_words: int, x_max: float, alpha: float, length: int) -> Entries:
+    """The entries as host (NumPy) arrays of ``length`` >= their number, the tail padded with
+    zero-weight entries (row 0, context row ``n_words``), which change nothing when trained on."""
+    n = len(rows)
+    x = np.asarray(values, dtype=np.float32)
+    padded = Entries(rows=np.zeros(length, np.int32), cols=np.full(length, n_words, np.int32),
+                     log_x=np.zeros(length, np.float32), weight=np.zeros(length, np.float32))
+    padded.rows[:n] = rows
+    padded.cols[:n] = np.asarray(cols) + n_words
+    padded.log_x[:n] = np.log(x)
+    padded.weight[:n] = weighting(x, x_max, alpha, xp=np)
+    return padded
 
 
 def make_entries(rows, cols, values, n_words: int, x_max: float, alpha: float,
@@ -105,36 +122,24 @@ def make_entries(rows, cols, values, n_words: int, x_max: float, alpha: float,
     n_entries : int
         Number of real (unpadded) entries.
     """
-    n = int(rows.shape[0])
-    pad = (-n) % batch_size
-    x = jnp.asarray(values, dtype=jnp.float32)
-    return Entries(
-        rows=jnp.pad(jnp.asarray(rows, dtype=jnp.int32), (0, pad)),
-        cols=jnp.pad(jnp.asarray(cols, dtype=jnp.int32) + n_words, (0, pad), constant_values=n_words),
-        log_x=jnp.pad(jnp.log(x), (0, pad)),
-        weight=jnp.pad(weighting(x, x_max, alpha), (0, pad)),
-    ), n
+    n = len(rows)
+    host = host_entries(rows, cols, values, n_words, x_max, alpha, n + (-n) % batch_size)
+    return Entries(*(jnp.asarray(array) for array in host)), n
 
 
-def residuals(params: GloVeParams, rows: jax.Array, cols: jax.Array, log_x: jax.Array) -> jax.Array:
-    """``w_i . w~_j + b_i + b~_j - log X_ij`` for a batch, ``[batch]`` (``cols`` offset by V)."""
-    dots = jnp.sum(params.vectors[rows] * params.vectors[cols], axis=-1)
-    return dots + params.biases[rows] + params.biases[cols] - log_x
+def _forward(params: GloVeParams, rows, cols, log_x, weight):
+    """Gathered vectors ``w, c`` ``[B, dim]``, ``fdiff = f diff`` ``[B]`` and the batch cost, where
+    ``diff = w_i . w~_j + b_i + b~_j - log X_ij`` (``cols`` offset by V)."""
+    w, c = params.vectors[rows], params.vectors[cols]
+    diff = jnp.sum(w * c, axis=-1) + params.biases[rows] + params.biases[cols] - log_x
+    fdiff = weight * diff
+    return w, c, fdiff, 0.5 * jnp.sum(fdiff * diff)
 
 
 def loss(params: GloVeParams, rows: jax.Array, cols: jax.Array, log_x: jax.Array,
          weight: jax.Array) -> jax.Array:
     """Sum over the batch of glove.c's cost ``0.5 f(X) diff^2`` (scalar)."""
-    diff = residuals(params, rows, cols, log_x)
-    return 0.5 * jnp.sum(weight * diff * diff)
-
-
-def _forward(params: GloVeParams, rows, cols, log_x, weight):
-    """Gathered vectors ``w, c`` ``[B, dim]``, ``fdiff = f diff`` ``[B]`` and the batch cost."""
-    w, c = params.vectors[rows], params.vectors[cols]
-    diff = jnp.sum(w * c, axis=-1) + params.biases[rows] + params.biases[cols] - log_x
-    fdiff = weight * diff
-    return w, c, fdiff, 0.5 * jnp.sum(fdiff * diff)
+    return _forward(params, rows, cols, log_x, weight)[3]
 
 
 def _adagrad_steps(params: GloVeParams, rows, cols, log_x, weight, learning_rate):
