@@ -55,14 +55,11 @@ def register(subparsers, parents) -> argparse.ArgumentParser:
 
 def run(args) -> None:
     """Handler of ``glove-gensim baseline``."""
-    from glove_gensim.cli import train_resumable
-    from glove_gensim.corpus import Corpus
+    from glove_gensim.cli import open_corpus, train_resumable
     from glove_gensim.io import save_word2vec_text
 
     out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    corpus = Corpus(args.corpus, tokenizer=args.tokenizer, token_pattern=args.token_pattern,
-                    line_is_document=args.line_is_document, errors=args.errors)
+    corpus = open_corpus(args)
     common = dict(vector_size=args.vector_size, window=args.window, negative=args.negative,
                   ns_exponent=args.ns_exponent, sample=args.sample, alpha=args.alpha,
                   min_alpha=args.min_alpha, epochs=args.epochs, seed=args.seed)
@@ -78,6 +75,7 @@ def run(args) -> None:
                            **extra, **common)
         model.build_vocab(corpus)
         train_resumable(model, args)
+        out.mkdir(parents=True, exist_ok=True)
         kv, model_path = model.wv, out / "model.npz"
         model.save(model_path)
     else:
@@ -87,6 +85,7 @@ def run(args) -> None:
         vocabulary = Vocabulary.build(corpus, min_count=args.min_count, max_vocab_size=args.max_vocab_size,
                                       max_final_vocab=args.max_final_vocab, progress=not args.quiet)
         model, _ = train_word2vec(corpus, vocabulary, workers=args.workers, **common)
+        out.mkdir(parents=True, exist_ok=True)
         kv, model_path = model.wv, out / "word2vec.model"
         model.save(str(model_path))
     save_word2vec_text(kv, out / "vectors.txt")

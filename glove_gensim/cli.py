@@ -229,7 +229,8 @@ def _configure_logging(quiet: bool) -> None:
                         level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr)
 
 
-def _open_corpus(args):
+def open_corpus(args):
+    """The :class:`~glove_gensim.corpus.Corpus` named by the shared corpus flags."""
     from glove_gensim.corpus import Corpus
 
     return Corpus(args.corpus, tokenizer=args.tokenizer, token_pattern=args.token_pattern,
@@ -275,7 +276,7 @@ def _dask_client(args):
 
 
 def _run_vocab(args) -> None:
-    corpus = _open_corpus(args)
+    corpus = open_corpus(args)
     with _dask_client(args) as client:
         vocabulary = _build_vocabulary(args, corpus, client)
     vocabulary.save(args.out)
@@ -283,9 +284,10 @@ def _run_vocab(args) -> None:
 
 
 def _run_cooccur(args) -> None:
-    corpus = _open_corpus(args)
+    corpus = open_corpus(args)
     with _dask_client(args) as client:
         cooccurrence = _count(args, corpus, _build_vocabulary(args, corpus, client), client)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     cooccurrence.save(args.out)
     logger.info("wrote %d co-occurrences to %s", cooccurrence.nnz, args.out)
 
@@ -295,8 +297,6 @@ def _run_train(args) -> None:
     from glove_gensim.io import save_word2vec_text
     from glove_gensim.model import GloVe
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
     model = GloVe(vector_size=args.vector_size, window=args.window, min_count=args.min_count,
                   max_vocab_size=args.max_vocab_size, max_final_vocab=args.max_final_vocab,
                   x_max=args.x_max, alpha=args.alpha, learning_rate=args.learning_rate,
@@ -310,6 +310,8 @@ def _run_train(args) -> None:
                   checkpoint_every=args.checkpoint_every, on_divergence=args.on_divergence)
     model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args)
+    out = Path(args.out)
+    out.mkdir(parents=True, exist_ok=True)
     save_word2vec_text(model.wv, out / "vectors.txt")
     model.save(out / "model.npz")
     logger.info("wrote %s and %s (%d words, final loss %.6f)", out / "vectors.txt", out / "model.npz",
@@ -360,7 +362,7 @@ def _run_compare(args) -> None:
     from baselines.sgns import SkipGramNS
     from glove_gensim.model import GloVe
 
-    corpus = _open_corpus(args)
+    corpus = open_corpus(args)
     glove = GloVe(vector_size=args.vector_size, window=args.glove_window, min_count=args.min_count,
                   max_vocab_size=args.max_vocab_size, max_final_vocab=args.max_final_vocab,
                   x_max=args.x_max, epochs=args.glove_epochs, seed=args.seed, progress=not args.quiet)
@@ -385,10 +387,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``glove-gensim`` console script."""
     args = build_parser().parse_args(argv)
     _configure_logging(args.quiet)
-    for name in ("out",):
-        target = getattr(args, name, None)
-        if target and not Path(target).parent.exists():
-            Path(target).parent.mkdir(parents=True, exist_ok=True)
     try:
         args.handler(args)
     except (ValueError, FileNotFoundError, TypeError, OSError, FloatingPointError, MemoryError) as exc:

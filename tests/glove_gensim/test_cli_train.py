@@ -36,7 +36,7 @@ def test_train_writes_word2vec_vectors_and_a_resumable_model(tmp_path, capsys):
 def test_train_rejects_bad_arguments_before_reading(tmp_path):
     corpus = write_corpus(tmp_path / "corpus.txt")
     assert main(["train", str(corpus), "--out", str(tmp_path / "x"), "--vector-size", "0", "-q"]) == 2
-    assert not (tmp_path / "x" / "model.npz").exists()
+    assert not (tmp_path / "x").exists(), "nothing may be written when the arguments are refused"
 
 
 def test_data_parallel_epoch_equals_one_device(tmp_path):
