@@ -1,0 +1,78 @@
+"""Which engine trains a model: ``"jax"`` (accelerators; the numerical reference) or ``"cpu"``
+(compiled per-entry loops with numba, threads sharing the tables lock-free as glove.c does).
+
+``"auto"`` picks ``"jax"`` when JAX can see an accelerator and ``"cpu"`` otherwise. The check does
+not import JAX when no accelerator plugin (CUDA, ROCm, TPU) is installed, so CPU-only runs never pay
+for loading it.
+
+Examples
+--------
+>>> resolve_engine("cpu")
+'cpu'
+>>> resolve_workers(1)
+1
+>>> resolve_engine("gpu")
+Traceback (most recent call last):
+...
+ValueError: engine must be one of ('auto', 'jax', 'cpu'), not 'gpu'
+"""
+from __future__ import annotations
+
+import importlib.metadata
+import importlib.util
+import logging
+import os
+
+from glove_gensim.validation import check_int
+
+logger = logging.getLogger(__name__)
+
+ENGINES = ("auto", "jax", "cpu")
+_ACCELERATOR_MODULES = ("libtpu",)
+
+
+def _accelerator_plugin_installed() -> bool:
+    """Whether a JAX accelerator plugin (``jax_plugins`` entry point, or libtpu) is installed."""
+    if importlib.metadata.entry_points(group="jax_plugins"):
+        return True
+    return any(importlib.util.find_spec(name) is not None for name in _ACCELERATOR_MODULES)
+
+
+def accelerator_platform() -> str | None:
+    """The platform of JAX's default backend (``"gpu"``, ``"tpu"``...) or ``None`` on a CPU-only
+    machine."""
+    if not _accelerator_plugin_installed():
+        return None
+    import jax
+
+    platform = jax.default_backend()
+    return None if platform == "cpu" else platform
+
+
+def resolve_engine(engine: str) -> str:
+    """``"jax"`` or ``"cpu"`` for ``engine`` (one of :data:`ENGINES`); ``"auto"`` is resolved and
+    the choice logged with its reason."""
+    if engine not in ENGINES:
+        raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
+    if engine != "auto":
+        return engine
+    platform = accelerator_platform()
+    if platform is None:
+        logger.info("engine='auto': no accelerator visible to JAX, training with the compiled CPU engine")
+        return "cpu"
+    logger.info("engine='auto': JAX sees a %s, training with the JAX engine", platform)
+    return "jax"
+
+
+def available_cores() -> int:
+    """CPU cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def resolve_workers(workers: int | None) -> int:
+    """Threads for the CPU engine: ``workers``, or every available core when ``None``."""
+    check_int("workers", workers, 1, allow_none=True)
+    return available_cores() if workers is None else int(workers)
