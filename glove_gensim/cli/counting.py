@@ -102,6 +102,7 @@ def _run_vocab(args: argparse.Namespace) -> None:
     corpus = open_corpus(args)
     with _dask_client(args) as client:
         vocabulary = _build_vocabulary(args, corpus, client)
+    Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     vocabulary.save(args.out)
     logger.info("wrote %d words to %s", len(vocabulary), args.out)
 
