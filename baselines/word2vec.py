@@ -27,7 +27,13 @@ WORKERS = 2
 
 
 def sgns_defaults() -> dict:
-    """``SkipGramNS``'s defaults of :data:`SHARED_PARAMETERS`, the one place they are held."""
+    """``SkipGramNS``'s defaults of :data:`SHARED_PARAMETERS`, the one place they are held.
+
+    Examples
+    --------
+    >>> sgns_defaults()["window"]
+    5
+    """
     from baselines.sgns import SkipGramNS
 
     parameters = inspect.signature(SkipGramNS).parameters

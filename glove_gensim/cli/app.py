@@ -27,7 +27,13 @@ RUN_FAILURES = (FloatingPointError, MemoryError)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    """The ``glove-gensim`` argument parser with every sub-command."""
+    """The ``glove-gensim`` argument parser with every sub-command.
+
+    Examples
+    --------
+    >>> build_parser().parse_args(["vocab", "corpus.txt", "--out", "vocab.txt"]).command
+    'vocab'
+    """
     parser = argparse.ArgumentParser(
         prog="glove-gensim", formatter_class=LibraryDefaultsFormatter,
         description="Train GloVe word vectors and use them as gensim KeyedVectors.",
@@ -59,7 +65,15 @@ def _raised_by_us(exc: BaseException) -> bool:
 
 
 def exit_status(exc: BaseException) -> int | None:
-    """2 for an input error, 1 for a stated run failure, ``None`` for a bug (re-raise it)."""
+    """2 for an input error, 1 for a stated run failure, ``None`` for a bug (re-raise it).
+
+    Examples
+    --------
+    >>> exit_status(FileNotFoundError("no such file: corpus.txt")), exit_status(MemoryError())
+    (2, 1)
+    >>> exit_status(TypeError("a bug")) is None
+    True
+    """
     if isinstance(exc, INPUT_ERRORS) or (isinstance(exc, ValueError) and _raised_by_us(exc)):
         return 2
     if isinstance(exc, RUN_FAILURES) or (isinstance(exc, OSError) and exc.errno == errno.ENOSPC):
@@ -69,7 +83,13 @@ def exit_status(exc: BaseException) -> int | None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the ``glove-gensim`` console script; returns the exit status (also for
-    argparse's own exits: ``--help``, ``--version``, argument errors)."""
+    argparse's own exits: ``--help``, ``--version``, argument errors).
+
+    Examples
+    --------
+    >>> main(["neighbors", "no-such-vectors.txt", "word", "-q"])
+    2
+    """
     try:
         args = build_parser().parse_args(argv)
     except SystemExit as exc:

@@ -29,7 +29,16 @@ logger = logging.getLogger(__name__)
 
 
 def add_sgns_flags(flags: Flags, group) -> None:
-    """The skip-gram flags that gensim's Word2Vec shares, bound to ``SkipGramNS``."""
+    """The skip-gram flags that gensim's Word2Vec shares, bound to ``SkipGramNS``.
+
+    Examples
+    --------
+    >>> flags = Flags(argparse.ArgumentParser())
+    >>> add_sgns_flags(flags, flags.parser)
+    >>> flags.finish(handler=print, command="baseline")
+    >>> library_kwargs(flags.parser.parse_args(["--learning-rate", "0.05", "--negative", "10"]), SGNS)
+    {'negative': 10, 'alpha': 0.05}
+    """
     flags.add(group, "--negative", type=int_at_least(1), metavar="K", bind=[SGNS], help="negatives per pair")
     flags.add(group, "--ns-exponent", type=finite_float, metavar="X", bind=[SGNS],
               help="negatives drawn from count^X")
@@ -42,7 +51,15 @@ def add_sgns_flags(flags: Flags, group) -> None:
 
 
 def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
-    """Add ``baseline`` to the sub-command parsers ``commands``."""
+    """Add ``baseline`` to the sub-command parsers ``commands``.
+
+    Examples
+    --------
+    >>> commands = argparse.ArgumentParser().add_subparsers(dest="command")
+    >>> register(commands, argparse.HelpFormatter)
+    >>> sorted(commands.choices)
+    ['baseline']
+    """
     parser = commands.add_parser(
         "baseline", formatter_class=formatter_class,
         help="train skip-gram negative sampling -> DIR/vectors.txt",

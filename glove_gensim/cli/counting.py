@@ -50,7 +50,15 @@ def _counting_parser(commands, name: str, **kwargs) -> Flags:
 
 
 def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
-    """Add ``vocab`` and ``cooccur`` to the sub-command parsers ``commands``."""
+    """Add ``vocab`` and ``cooccur`` to the sub-command parsers ``commands``.
+
+    Examples
+    --------
+    >>> commands = argparse.ArgumentParser().add_subparsers(dest="command")
+    >>> register(commands, argparse.HelpFormatter)
+    >>> sorted(commands.choices)
+    ['cooccur', 'vocab']
+    """
     flags = _counting_parser(commands, "vocab", formatter_class=formatter_class,
                              help="count words -> vocab.txt",
                              description="Count the words of CORPUS and write Stanford's vocab.txt "

@@ -24,7 +24,15 @@ REPORT = "evaluation.report:compare"
 
 
 def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
-    """Add ``neighbors``, ``evaluate`` and ``compare`` to the sub-command parsers ``commands``."""
+    """Add ``neighbors``, ``evaluate`` and ``compare`` to the sub-command parsers ``commands``.
+
+    Examples
+    --------
+    >>> commands = argparse.ArgumentParser().add_subparsers(dest="command")
+    >>> register(commands, argparse.HelpFormatter)
+    >>> sorted(commands.choices)
+    ['compare', 'evaluate', 'neighbors']
+    """
     parser = commands.add_parser("neighbors", formatter_class=formatter_class,
                                  help="nearest neighbours from a vectors file",
                                  description="Print the nearest neighbours of WORD in VECTORS (word2vec "

@@ -41,7 +41,13 @@ SGNS = "baselines.sgns:SkipGramNS"
 class Bound(NamedTuple):
     """The flag ``flag`` (parsed into ``dest``) sets ``parameter`` of ``target``
     (``"module:qualname"``), which holds its default; ``optional``: the target may not (yet)
-    declare the parameter."""
+    declare the parameter.
+
+    Examples
+    --------
+    >>> Bound("--learning-rate", "learning_rate", SGNS, "alpha").parameter
+    'alpha'
+    """
 
     flag: str
     dest: str
@@ -98,7 +104,16 @@ def _default_text(bound: Bound) -> str | None:
 
 
 class LibraryDefaultsFormatter(argparse.HelpFormatter):
-    """Help formatter appending ``(default: X)`` to bound flags, X read from the library."""
+    """Help formatter appending ``(default: X)`` to bound flags, X read from the library.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser(formatter_class=LibraryDefaultsFormatter)
+    >>> flags = Flags(parser)
+    >>> _ = flags.add(parser, "--window", type=int, bind=[COOCCURRENCE], help="context words")
+    >>> "context words (default: 10)" in parser.format_help()
+    True
+    """
 
     def _get_help_string(self, action: argparse.Action) -> str | None:
         text = action.help or ""
@@ -111,7 +126,16 @@ class LibraryDefaultsFormatter(argparse.HelpFormatter):
 
 
 class Flags:
-    """Adds flags to one sub-command's parser and remembers which library parameters they set."""
+    """Adds flags to one sub-command's parser and remembers which library parameters they set.
+
+    Examples
+    --------
+    >>> flags = Flags(argparse.ArgumentParser())
+    >>> _ = flags.add(flags.parser, "--learning-rate", type=float, bind=[SGNS], parameter="alpha")
+    >>> flags.finish(handler=print, command="baseline")
+    >>> library_kwargs(flags.parser.parse_args(["--learning-rate", "0.01"]), SGNS)
+    {'alpha': 0.01}
+    """
 
     def __init__(self, parser: argparse.ArgumentParser) -> None:
         self.parser = parser
@@ -137,12 +161,27 @@ class Flags:
 
 
 def given_flags(args: argparse.Namespace, target: str) -> dict[str, Bound]:
-    """The flags bound to ``target`` that the user gave, by ``target``'s parameter name."""
+    """The flags bound to ``target`` that the user gave, by ``target``'s parameter name.
+
+    Examples
+    --------
+    >>> flags = Flags(argparse.ArgumentParser())
+    >>> _ = flags.add(flags.parser, "--learning-rate", type=float, bind=[SGNS], parameter="alpha")
+    >>> flags.finish(handler=print, command="baseline")
+    >>> given_flags(flags.parser.parse_args(["--learning-rate", "0.01"]), SGNS)["alpha"].flag
+    '--learning-rate'
+    """
     return {bound.parameter: bound for bound in args.bound if bound.target == target and bound.dest in args}
 
 
 def library_kwargs(args: argparse.Namespace, target: str) -> dict[str, Any]:
-    """The parameters of ``target`` the user set, as keyword arguments."""
+    """The parameters of ``target`` the user set, as keyword arguments (see :class:`Flags`).
+
+    Examples
+    --------
+    >>> library_kwargs(argparse.Namespace(bound=(Bound("--window", "window", GLOVE, "window"),)), GLOVE)
+    {}
+    """
     return {parameter: getattr(args, bound.dest) for parameter, bound in given_flags(args, target).items()}
 
 
@@ -165,12 +204,32 @@ def _checked(convert: Callable[[str], Any], check: Callable[[Any], None]) -> Cal
 
 
 def int_at_least(minimum: int) -> Callable[[str], int]:
-    """argparse type: an integer >= ``minimum``."""
+    """argparse type: an integer >= ``minimum``.
+
+    Examples
+    --------
+    >>> int_at_least(1)("3")
+    3
+    >>> int_at_least(1)("0")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be an integer >= 1, not 0
+    """
     return _checked(int, lambda value: check_int("value", value, minimum))
 
 
 def positive_float(allow_zero: bool = False) -> Callable[[str], float]:
-    """argparse type: a finite number > 0 (>= 0 with ``allow_zero``)."""
+    """argparse type: a finite number > 0 (>= 0 with ``allow_zero``).
+
+    Examples
+    --------
+    >>> positive_float(allow_zero=True)("0")
+    0.0
+    >>> positive_float()("inf")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: must be a finite number > 0, not inf
+    """
     return _checked(float, lambda value: check_positive("value", value, allow_zero=allow_zero))
 
 
@@ -179,12 +238,25 @@ def _check_finite(value: float) -> None:
         raise ValueError(f"value must be a finite number, not {value!r}")
 
 
-finite_float = _checked(float, _check_finite)
-"""argparse type: any finite number."""
+def finite_float(text: str) -> float:
+    """argparse type: any finite number.
+
+    Examples
+    --------
+    >>> finite_float("-0.5")
+    -0.5
+    """
+    return _checked(float, _check_finite)(text)
 
 
 def memory_size(text: str) -> str:
-    """argparse type: a size such as ``256MB`` or ``2GB`` (checked, passed on as written)."""
+    """argparse type: a size such as ``256MB`` or ``2GB`` (checked, passed on as written).
+
+    Examples
+    --------
+    >>> memory_size("256MB")
+    '256MB'
+    """
     from glove_gensim.cooccur import parse_memory
 
     try:
@@ -202,7 +274,17 @@ def _existing_file_ancestor(path: Path) -> Path | None:
 
 
 def output_folder(text: str) -> str:
-    """argparse type: a folder to write into (created after the work succeeds)."""
+    """argparse type: a folder to write into (created after the work succeeds).
+
+    Examples
+    --------
+    >>> output_folder("run/")
+    'run/'
+    >>> output_folder(__file__)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: ...options.py is an existing file, but this option names a folder ...
+    """
     path = Path(text)
     if path.exists() and not path.is_dir():
         raise argparse.ArgumentTypeError(
@@ -215,7 +297,17 @@ def output_folder(text: str) -> str:
 
 
 def output_file(text: str) -> str:
-    """argparse type: a file to write (its folder is created after the work succeeds)."""
+    """argparse type: a file to write (its folder is created after the work succeeds).
+
+    Examples
+    --------
+    >>> output_file("counts.npz")
+    'counts.npz'
+    >>> output_file(__file__ + "/counts.npz")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: cannot write ...: ...options.py is a file, not a folder
+    """
     path = Path(text)
     if path.is_dir():
         raise argparse.ArgumentTypeError(f"{text} is a folder, but this option names a file; pass a "
@@ -228,12 +320,30 @@ def output_file(text: str) -> str:
 
 # ----- option groups shared by several sub-commands ----------------------------------------
 def add_common_flags(parser: argparse.ArgumentParser) -> None:
-    """``-q/--quiet``."""
+    """``-q/--quiet``.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_common_flags(parser)
+    >>> parser.parse_args(["-q"]).quiet
+    True
+    """
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars, warnings only")
 
 
 def add_corpus_flags(flags: Flags, models: Sequence[str] = ()) -> None:
-    """CORPUS and how it is read; the reading options also go to ``models``."""
+    """CORPUS and how it is read; the reading options also go to ``models``.
+
+    Examples
+    --------
+    >>> flags = Flags(argparse.ArgumentParser())
+    >>> add_corpus_flags(flags, models=[GLOVE])
+    >>> flags.finish(handler=print, command="train")
+    >>> args = flags.parser.parse_args(["corpus.txt", "--tokenizer", "whitespace"])
+    >>> corpus_kwargs(args), library_kwargs(args, GLOVE)
+    ({'tokenizer': 'whitespace'}, {'tokenizer': 'whitespace'})
+    """
     from glove_gensim.corpus import TOKENIZERS
 
     group = flags.parser.add_argument_group("corpus")
@@ -252,19 +362,42 @@ def add_corpus_flags(flags: Flags, models: Sequence[str] = ()) -> None:
 
 
 def corpus_kwargs(args: argparse.Namespace) -> dict[str, Any]:
-    """The corpus-reading options the user set (for ``Corpus`` and the models alike)."""
+    """The corpus-reading options the user set (for ``Corpus`` and the models alike); see
+    :func:`add_corpus_flags`.
+
+    Examples
+    --------
+    >>> corpus_kwargs(argparse.Namespace(bound=()))
+    {}
+    """
     return library_kwargs(args, CORPUS)
 
 
 def open_corpus(args: argparse.Namespace):
-    """The :class:`~glove_gensim.corpus.Corpus` named by the corpus flags."""
+    """The :class:`~glove_gensim.corpus.Corpus` named by the corpus flags.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import datapath
+    >>> open_corpus(argparse.Namespace(corpus=datapath("lee_background.cor"), bound=())).tokenizer
+    'regex'
+    """
     from glove_gensim.corpus import Corpus
 
     return Corpus(args.corpus, **corpus_kwargs(args))
 
 
 def add_vocabulary_flags(flags: Flags, *targets: str) -> None:
-    """--min-count, --max-vocab-size, --max-final-vocab, bound to ``targets``."""
+    """--min-count, --max-vocab-size, --max-final-vocab, bound to ``targets``.
+
+    Examples
+    --------
+    >>> flags = Flags(argparse.ArgumentParser())
+    >>> add_vocabulary_flags(flags, VOCABULARY)
+    >>> flags.finish(handler=print, command="vocab")
+    >>> library_kwargs(flags.parser.parse_args(["--min-count", "2"]), VOCABULARY)
+    {'min_count': 2}
+    """
     group = flags.parser.add_argument_group("vocabulary")
     flags.add(group, "--min-count", type=int_at_least(1), metavar="N", bind=targets,
               help="drop words seen fewer than N times")
@@ -275,7 +408,16 @@ def add_vocabulary_flags(flags: Flags, *targets: str) -> None:
 
 
 def add_cooccurrence_flags(flags: Flags, target: str) -> None:
-    """--window, --asymmetric, --no-distance-weighting, --memory-limit, bound to ``target``."""
+    """--window, --asymmetric, --no-distance-weighting, --memory-limit, bound to ``target``.
+
+    Examples
+    --------
+    >>> flags = Flags(argparse.ArgumentParser())
+    >>> add_cooccurrence_flags(flags, COOCCURRENCE)
+    >>> flags.finish(handler=print, command="cooccur")
+    >>> library_kwargs(flags.parser.parse_args(["--asymmetric", "--window", "5"]), COOCCURRENCE)
+    {'window': 5, 'symmetric': False}
+    """
     group = flags.parser.add_argument_group("co-occurrence")
     flags.add(group, "--window", type=int_at_least(1), metavar="N", bind=[target],
               help="context words on each side")
@@ -288,7 +430,17 @@ def add_cooccurrence_flags(flags: Flags, target: str) -> None:
 
 
 def add_checkpoint_flags(flags: Flags, target: str) -> None:
-    """--checkpoint-dir / --checkpoint-every / --resume / --on-divergence (``train``, ``baseline``)."""
+    """--checkpoint-dir / --checkpoint-every / --resume / --on-divergence (``train``, ``baseline``).
+
+    Examples
+    --------
+    >>> flags = Flags(argparse.ArgumentParser())
+    >>> add_checkpoint_flags(flags, GLOVE)
+    >>> flags.finish(handler=print, command="train")
+    >>> args = flags.parser.parse_args(["--checkpoint-dir", "ck", "--resume"])
+    >>> library_kwargs(args, GLOVE), args.resume
+    ({'checkpoint_dir': 'ck'}, True)
+    """
     group = flags.parser.add_argument_group("checkpoints")
     flags.add(group, "--checkpoint-dir", type=output_folder, metavar="DIR", bind=[target],
               help="write a checkpoint here after every --checkpoint-every epochs")
@@ -303,7 +455,16 @@ def add_checkpoint_flags(flags: Flags, target: str) -> None:
 
 def add_engine_flags(flags: Flags, group, target: str, engines: Sequence[str], more: str = "") -> None:
     """--engine and --threads (worker threads of the CPU engine), bound to ``target``; ``more``:
-    help on engines beyond auto, jax and cpu."""
+    help on engines beyond auto, jax and cpu.
+
+    Examples
+    --------
+    >>> flags = Flags(argparse.ArgumentParser())
+    >>> add_engine_flags(flags, flags.parser, GLOVE, ("auto", "jax", "cpu"))
+    >>> flags.finish(handler=print, command="train")
+    >>> library_kwargs(flags.parser.parse_args(["--engine", "cpu", "--threads", "2"]), GLOVE)
+    {'engine': 'cpu', 'workers': 2}
+    """
     flags.add(group, "--engine", choices=tuple(engines), bind=[target], optional=True,
               help="auto: JAX when it sees an accelerator, the compiled CPU engine otherwise; jax: "
                    f"JAX on its default device; cpu: the compiled CPU engine{more}")
@@ -312,7 +473,15 @@ def add_engine_flags(flags: Flags, group, target: str, engines: Sequence[str], m
 
 
 def add_evaluation_flags(parser: argparse.ArgumentParser) -> None:
-    """--similarity / --analogies (``evaluate``, ``compare``)."""
+    """--similarity / --analogies (``evaluate``, ``compare``).
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_evaluation_flags(parser)
+    >>> parser.parse_args(["--similarity", "a.txt", "--similarity", "b.txt"]).similarity
+    ['a.txt', 'b.txt']
+    """
     group = parser.add_argument_group("evaluation")
     group.add_argument("--similarity", action="append", default=None, metavar="FILE",
                        help="word-similarity set (repeatable; default: gensim's wordsim353 and simlex999)")

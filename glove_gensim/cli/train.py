@@ -27,7 +27,16 @@ logger = logging.getLogger(__name__)
 
 def add_training_flags(flags: Flags, target: str, title: str) -> argparse._ArgumentGroup:
     """--vector-size, --epochs and --seed, bound to ``target``; returns the group, for the model's
-    own flags."""
+    own flags.
+
+    Examples
+    --------
+    >>> flags = Flags(argparse.ArgumentParser())
+    >>> group = add_training_flags(flags, GLOVE, "GloVe training")
+    >>> flags.finish(handler=print, command="train")
+    >>> library_kwargs(flags.parser.parse_args(["--epochs", "3"]), GLOVE)
+    {'epochs': 3}
+    """
     group = flags.parser.add_argument_group(title)
     flags.add(group, "--vector-size", type=int_at_least(1), metavar="N", bind=[target],
               help="vector dimension")
@@ -38,7 +47,15 @@ def add_training_flags(flags: Flags, target: str, title: str) -> argparse._Argum
 
 
 def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
-    """Add ``train`` to the sub-command parsers ``commands``."""
+    """Add ``train`` to the sub-command parsers ``commands``.
+
+    Examples
+    --------
+    >>> commands = argparse.ArgumentParser().add_subparsers(dest="command")
+    >>> register(commands, argparse.HelpFormatter)
+    >>> sorted(commands.choices)
+    ['train']
+    """
     parser = commands.add_parser(
         "train", formatter_class=formatter_class, help="train GloVe -> DIR/vectors.txt and DIR/model.npz",
         description="Count co-occurrences of CORPUS and train GloVe vectors. Writes DIR/vectors.txt "
@@ -78,13 +95,32 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
 
 
 def check_resume(args: argparse.Namespace) -> None:
-    """``--resume`` needs ``--checkpoint-dir``."""
+    """``--resume`` needs ``--checkpoint-dir``.
+
+    Examples
+    --------
+    >>> check_resume(argparse.Namespace(resume=False))
+    >>> check_resume(argparse.Namespace(resume=True))
+    Traceback (most recent call last):
+    ...
+    ValueError: --resume needs --checkpoint-dir DIR
+    """
     if args.resume and "checkpoint_dir" not in args:
         raise ValueError("--resume needs --checkpoint-dir DIR")
 
 
 def train_resumable(model, args: argparse.Namespace) -> None:
-    """Restore the checkpoint when ``--resume`` is given, then train the remaining epochs."""
+    """Restore the checkpoint when ``--resume`` is given, then train the remaining epochs.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import common_texts
+    >>> from glove_gensim.model import GloVe
+    >>> model = GloVe(vector_size=4, window=2, min_count=1, epochs=2).build_vocab(common_texts)
+    >>> train_resumable(model, argparse.Namespace(resume=False))
+    >>> model.epochs_trained
+    2
+    """
     if args.resume and not model.restore_checkpoint():
         logger.info("no checkpoint in %s yet: starting from epoch 0", args.checkpoint_dir)
     remaining = model.epochs - model.epochs_trained
@@ -93,7 +129,20 @@ def train_resumable(model, args: argparse.Namespace) -> None:
 
 
 def write_vectors(kv, model, args: argparse.Namespace, model_name: str) -> None:
-    """Write ``DIR/vectors.txt`` (word2vec text) and the model as ``DIR/model_name``."""
+    """Write ``DIR/vectors.txt`` (word2vec text) and the model as ``DIR/model_name``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> import numpy as np
+    >>> from gensim.models import KeyedVectors
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["a", "b"], np.eye(2, dtype=np.float32))
+    >>> out = Path(tempfile.mkdtemp()) / "run"
+    >>> write_vectors(kv, kv, argparse.Namespace(out=out), "kv.model")
+    >>> sorted(path.name for path in out.iterdir())
+    ['kv.model', 'vectors.txt']
+    """
     from glove_gensim.io import save_word2vec_text
 
     out = Path(args.out)
