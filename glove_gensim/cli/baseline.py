@@ -55,10 +55,10 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
 
     Examples
     --------
-    >>> commands = argparse.ArgumentParser().add_subparsers(dest="command")
-    >>> register(commands, argparse.HelpFormatter)
-    >>> sorted(commands.choices)
-    ['baseline']
+    >>> parser = argparse.ArgumentParser()
+    >>> register(parser.add_subparsers(), argparse.HelpFormatter)
+    >>> parser.parse_args(["baseline", "corpus.txt", "--out", "run", "--engine", "gensim"]).engine
+    'gensim'
     """
     parser = commands.add_parser(
         "baseline", formatter_class=formatter_class,

@@ -28,10 +28,10 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
 
     Examples
     --------
-    >>> commands = argparse.ArgumentParser().add_subparsers(dest="command")
-    >>> register(commands, argparse.HelpFormatter)
-    >>> sorted(commands.choices)
-    ['compare', 'evaluate', 'neighbors']
+    >>> parser = argparse.ArgumentParser()
+    >>> register(parser.add_subparsers(dest="command"), argparse.HelpFormatter)
+    >>> library_kwargs(parser.parse_args(["neighbors", "vectors.txt", "king", "-k", "3"]), MOST_SIMILAR)
+    {'topn': 3}
     """
     parser = commands.add_parser("neighbors", formatter_class=formatter_class,
                                  help="nearest neighbours from a vectors file",

@@ -51,10 +51,10 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
 
     Examples
     --------
-    >>> commands = argparse.ArgumentParser().add_subparsers(dest="command")
-    >>> register(commands, argparse.HelpFormatter)
-    >>> sorted(commands.choices)
-    ['train']
+    >>> parser = argparse.ArgumentParser()
+    >>> register(parser.add_subparsers(), argparse.HelpFormatter)
+    >>> library_kwargs(parser.parse_args(["train", "corpus.txt", "--out", "run", "--alpha", "0.5"]), GLOVE)
+    {'alpha': 0.5}
     """
     parser = commands.add_parser(
         "train", formatter_class=formatter_class, help="train GloVe -> DIR/vectors.txt and DIR/model.npz",

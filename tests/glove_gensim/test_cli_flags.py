@@ -47,8 +47,7 @@ def test_help_shows_the_library_defaults(capsys):
     assert library_default(GLOVE, "alpha") == 0.75 and GloVe(vector_size=3).alpha == 0.75
     assert main(["baseline", "--help"]) == 0
     text = " ".join(capsys.readouterr().out.split())
-    assert f"--min-learning-rate (default: {SkipGramNS(vector_size=3).min_alpha})" in text.replace(
-        "--min-learning-rate ETA final learning rate", "--min-learning-rate")
+    assert f"--min-learning-rate ETA final learning rate (default: {SkipGramNS(vector_size=3).min_alpha})" in text
 
 
 def test_a_flag_name_means_one_thing_in_every_command():
