@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS = {
     "Corpus": "glove_gensim.corpus", "make_tokenizer": "glove_gensim.corpus",

@@ -39,6 +39,17 @@ def _count_and_replace(exc: UnicodeDecodeError) -> tuple[str, int]:
 
 
 codecs.register_error(_ERROR_HANDLER, _count_and_replace)
+_reported: set = set()  # (file version, byte range) whose replacements were logged: once per process
+
+
+def _report_replacements(path: Path, start: int, end: int | None, count: int) -> None:
+    """Log ``count`` replacements at WARNING the first time this version of ``path`` is read
+    (a command reads a corpus several times), at DEBUG afterwards."""
+    info = os.stat(path)
+    key = (str(Path(path).resolve()), info.st_size, info.st_mtime_ns, start, end)
+    level = logging.DEBUG if key in _reported else logging.WARNING
+    _reported.add(key)
+    logger.log(level, "%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD", path, count)
 
 Tokenizer = Callable[[str], list]
 
@@ -125,8 +136,8 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
                         end: int | None = None) -> Iterator[str]:
     """Yield the documents of one UTF-8 text file as strings, reading it block by block.
 
-    Invalid UTF-8 is replaced by U+FFFD and the number of replacements logged once per file
-    (``errors="replace"``), or raises ``ValueError`` naming the file and byte offset
+    Invalid UTF-8 is replaced by U+FFFD and the number of replacements logged once per file and
+    process, however many passes read it (``errors="replace"``), or raises ``ValueError`` naming the file and byte offset
     (``errors="strict"``).
 
     ``start``/``end`` read only the bytes ``[start, end)`` (error offsets stay file offsets);
@@ -161,8 +172,7 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
             if final:
                 break
     if _replacements.count:
-        logger.warning("%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD", path,
-                       _replacements.count)
+        _report_replacements(path, start, end, _replacements.count)
 
 
 @dataclass

@@ -201,5 +201,5 @@ def test_cli_backend_dask(tmp_path, rng, client):
     assert main(["cooccur", *common, "--out", str(tmp_path / "c.npz"), *address]) == 0
     assert main(["cooccur", *common, "--out", str(tmp_path / "c_local.npz")]) == 0
     assert_same_counts(Cooccurrence.load(tmp_path / "c.npz"), Cooccurrence.load(tmp_path / "c_local.npz"))
-    assert main(["cooccur", *common, "--out", str(tmp_path / "x.npz"), "--workers", "2"]) == 2
+    assert main(["cooccur", *common, "--out", str(tmp_path / "x.npz"), "--dask-workers", "2"]) == 2
     assert main(["vocab", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "m.txt"), *address]) == 2
