@@ -229,12 +229,19 @@ def _configure_logging(quiet: bool) -> None:
                         level=logging.WARNING if quiet else logging.INFO, stream=sys.stderr)
 
 
+def corpus_options(args):
+    """The :class:`~glove_gensim.corpus.CorpusOptions` of the shared corpus flags."""
+    from glove_gensim.corpus import CorpusOptions
+
+    return CorpusOptions(tokenizer=args.tokenizer, token_pattern=args.token_pattern,
+                         line_is_document=args.line_is_document, errors=args.errors)
+
+
 def open_corpus(args):
     """The :class:`~glove_gensim.corpus.Corpus` named by the shared corpus flags."""
     from glove_gensim.corpus import Corpus
 
-    return Corpus(args.corpus, tokenizer=args.tokenizer, token_pattern=args.token_pattern,
-                  line_is_document=args.line_is_document, errors=args.errors)
+    return Corpus(args.corpus, corpus_options(args))
 
 
 def _build_vocabulary(args, corpus, client=None):
@@ -304,8 +311,7 @@ def _run_train(args) -> None:
                   symmetric=not args.asymmetric, distance_weighting=not args.no_distance_weighting,
                   seed=args.seed, memory_limit=args.memory_limit, export=args.export,
                   callbacks=[NeighborsLogger(args.probe)] if args.probe else (),
-                  tokenizer=args.tokenizer, token_pattern=args.token_pattern,
-                  line_is_document=args.line_is_document, errors=args.errors, progress=not args.quiet,
+                  corpus_options=corpus_options(args), progress=not args.quiet,
                   cooccurrence_cache=args.cooc_cache, checkpoint_dir=args.checkpoint_dir,
                   checkpoint_every=args.checkpoint_every, on_divergence=args.on_divergence)
     model.build_vocab(corpus_file=args.corpus)
