@@ -208,7 +208,7 @@ class EmbeddingModel:
         self.epochs_trained = 0
         self.epoch_seconds: list[float] = []
         self._wv = None
-        self._wv_epoch = -1
+        self._wv_key: tuple | None = None
         self._validate_common()
         self._validate()
         if sentences is not None and corpus_file is not None:
@@ -366,7 +366,7 @@ class EmbeddingModel:
                                                self.max_final_vocab, progress=self.progress)
         self._prepare_data(corpus)
         self._init_state()
-        self.loss_history, self.epoch_seconds, self.epochs_trained, self._wv_epoch = [], [], 0, -1
+        self.loss_history, self.epoch_seconds, self.epochs_trained, self._wv_key = [], [], 0, None
         return self
 
     def train(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
@@ -452,12 +452,14 @@ class EmbeddingModel:
 
     @property
     def wv(self):
-        """The trained vectors as a gensim ``KeyedVectors`` (in vocabulary order, ``count`` set)."""
+        """The trained vectors as a gensim ``KeyedVectors`` (in vocabulary order, ``count`` set), of
+        the current ``export``."""
         if self.vocabulary is None:
             raise RuntimeError("the model has no vocabulary yet: build_vocab(...) or train(...) first")
-        if self._wv is None or self._wv_epoch != self.epochs_trained:
+        key = (self.epochs_trained, self.export)
+        if self._wv is None or self._wv_key != key:
             self._wv = make_keyed_vectors(self.vocabulary.words, self._export_vectors(), self.vocabulary.counts)
-            self._wv_epoch = self.epochs_trained
+            self._wv_key = key
         return self._wv
 
     @property
@@ -531,7 +533,7 @@ class EmbeddingModel:
             self.epochs_trained = int(meta["epochs_trained"])
         except (KeyError, ValueError) as exc:
             raise CorruptFileError(f"{self.checkpoint_path} does not hold a usable checkpoint: {exc}") from exc
-        self._wv_epoch = -1
+        self._wv_key = None
         logger.info("resumed %s from %s after epoch %d", type(self).__name__, self.checkpoint_path,
                     self.epochs_trained)
         return True
