@@ -15,7 +15,7 @@ _EXPORTS = {
     "Vocabulary": "glove_gensim.vocab",
     "Cooccurrence": "glove_gensim.cooccur", "count_cooccurrences": "glove_gensim.cooccur",
     "GloVe": "glove_gensim.model", "auto_batch_size": "glove_gensim.model",
-    "TrainingDivergedError": "glove_gensim.embedding", "CorpusOptions": "glove_gensim.embedding",
+    "TrainingDivergedError": "glove_gensim.embedding", "CorpusOptions": "glove_gensim.corpus",
     "EpochLogger": "glove_gensim.callbacks", "NeighborsLogger": "glove_gensim.callbacks",
     "load_glove": "glove_gensim.io", "save_glove_text": "glove_gensim.io",
     "save_word2vec_text": "glove_gensim.io", "save_glove_binary": "glove_gensim.io",

@@ -13,6 +13,7 @@ from glove_gensim.cli.options import (
     add_checkpoint_flags,
     add_common_flags,
     add_corpus_flags,
+    corpus_options,
     add_engine_flags,
     add_vocabulary_flags,
     finite_float,
@@ -70,7 +71,7 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
                     "continues training; DIR/word2vec.model for gensim).")
     add_common_flags(parser)
     flags = Flags(parser)
-    add_corpus_flags(flags, models=[SGNS])
+    add_corpus_flags(flags)
     add_vocabulary_flags(flags, SGNS, VOCABULARY)
     group = add_training_flags(flags, SGNS, "skip-gram training")
     flags.add(group, "--window", type=int_at_least(1), metavar="N", bind=[SGNS],
@@ -103,7 +104,7 @@ def _run_baseline(args: argparse.Namespace) -> None:
         return
     from baselines.sgns import SkipGramNS
 
-    model = SkipGramNS(progress=not args.quiet, **library_kwargs(args, SGNS))
+    model = SkipGramNS(progress=not args.quiet, **library_kwargs(args, SGNS), **corpus_options(args))
     model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args)
     write_vectors(model.wv, model, args, "model.npz")

@@ -332,23 +332,23 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars, warnings only")
 
 
-def add_corpus_flags(flags: Flags, models: Sequence[str] = ()) -> None:
-    """CORPUS and how it is read; the reading options also go to ``models``.
+def add_corpus_flags(flags: Flags) -> None:
+    """CORPUS and how it is read (:func:`corpus_options` hands the reading options to a model).
 
     Examples
     --------
     >>> flags = Flags(argparse.ArgumentParser())
-    >>> add_corpus_flags(flags, models=[GLOVE])
+    >>> add_corpus_flags(flags)
     >>> flags.finish(handler=print, command="train")
     >>> args = flags.parser.parse_args(["corpus.txt", "--tokenizer", "whitespace"])
-    >>> corpus_kwargs(args), library_kwargs(args, GLOVE)
-    ({'tokenizer': 'whitespace'}, {'tokenizer': 'whitespace'})
+    >>> corpus_kwargs(args), corpus_options(args)
+    ({'tokenizer': 'whitespace'}, {'corpus_options': CorpusOptions(tokenizer='whitespace', token_pattern=None, line_is_document=False, errors='replace')})
     """
     from glove_gensim.corpus import TOKENIZERS
 
     group = flags.parser.add_argument_group("corpus")
     group.add_argument("corpus", metavar="CORPUS", help="a text file or a directory of text files")
-    bind = (CORPUS, *models)
+    bind = (CORPUS,)
     flags.add(group, "--tokenizer", choices=TOKENIZERS, bind=bind,
               help="regex: lower-case words and numbers; whitespace: split only, keep case "
                    "(pre-tokenized text); treebank: NLTK's Treebank tokenizer")
@@ -373,13 +373,28 @@ def corpus_kwargs(args: argparse.Namespace) -> dict[str, Any]:
     return library_kwargs(args, CORPUS)
 
 
+def corpus_options(args: argparse.Namespace) -> dict[str, Any]:
+    """``{"corpus_options": CorpusOptions(...)}`` for a model when the user set a reading option,
+    else ``{}`` (the model's default).
+
+    Examples
+    --------
+    >>> corpus_options(argparse.Namespace(bound=()))
+    {}
+    """
+    from glove_gensim.corpus import CorpusOptions
+
+    given = corpus_kwargs(args)
+    return {"corpus_options": CorpusOptions(**given)} if given else {}
+
+
 def open_corpus(args: argparse.Namespace):
     """The :class:`~glove_gensim.corpus.Corpus` named by the corpus flags.
 
     Examples
     --------
     >>> from gensim.test.utils import datapath
-    >>> open_corpus(argparse.Namespace(corpus=datapath("lee_background.cor"), bound=())).tokenizer
+    >>> open_corpus(argparse.Namespace(corpus=datapath("lee_background.cor"), bound=())).options.tokenizer
     'regex'
     """
     from glove_gensim.corpus import Corpus

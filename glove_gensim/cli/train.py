@@ -13,6 +13,7 @@ from glove_gensim.cli.options import (
     add_common_flags,
     add_cooccurrence_flags,
     add_corpus_flags,
+    corpus_options,
     add_engine_flags,
     add_vocabulary_flags,
     int_at_least,
@@ -63,7 +64,7 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
                     "KeyedVectors.load_word2vec_format) and DIR/model.npz (GloVe.load continues training).")
     add_common_flags(parser)
     flags = Flags(parser)
-    add_corpus_flags(flags, models=[GLOVE])
+    add_corpus_flags(flags)
     add_vocabulary_flags(flags, GLOVE)
     add_cooccurrence_flags(flags, GLOVE)
     group = add_training_flags(flags, GLOVE, "GloVe training")
@@ -158,7 +159,7 @@ def _run_train(args: argparse.Namespace) -> None:
 
     check_resume(args)
     extra = {"callbacks": [NeighborsLogger(args.probe)]} if args.probe else {}
-    model = GloVe(progress=not args.quiet, **library_kwargs(args, GLOVE), **extra)
+    model = GloVe(progress=not args.quiet, **library_kwargs(args, GLOVE), **corpus_options(args), **extra)
     model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args)
     write_vectors(model.wv, model, args, "model.npz")

@@ -8,7 +8,8 @@ import time
 import pytest
 
 from glove_gensim.cli import build_parser, main
-from glove_gensim.cli.options import GLOVE, SGNS, library_default, library_kwargs
+from glove_gensim.cli.options import GLOVE, SGNS, corpus_options, library_default, library_kwargs
+from glove_gensim.corpus import CorpusOptions
 from tests.conftest import REPO
 
 MINIMAL = {"vocab": ["c.txt", "--out", "v.txt"], "cooccur": ["c.txt", "--out", "c.npz"],
@@ -72,7 +73,9 @@ def test_a_flag_name_means_one_thing_in_every_command():
 def test_nothing_reaches_the_library_unless_given():
     assert library_kwargs(parse("train"), GLOVE) == {}
     args = parse("train", "--engine", "cpu", "--threads", "3", "--alpha", "0.5", "--tokenizer", "whitespace")
-    assert library_kwargs(args, GLOVE) == {"engine": "cpu", "workers": 3, "alpha": 0.5, "tokenizer": "whitespace"}
+    assert library_kwargs(args, GLOVE) == {"engine": "cpu", "workers": 3, "alpha": 0.5}
+    assert corpus_options(args) == {"corpus_options": CorpusOptions(tokenizer="whitespace")}
+    assert corpus_options(parse("train")) == {}
     args = parse("baseline", "--learning-rate", "0.01", "--min-learning-rate", "0.001")
     assert library_kwargs(args, SGNS) == {"alpha": 0.01, "min_alpha": 0.001}
 
