@@ -97,6 +97,18 @@ def _negative_weights(contexts, negatives, weights, config: StepConfig):
     return jnp.where(same, 0.0, weights[:, :, None] * (config.negative / config.shared_negatives))
 
 
+def _forward(vectors, centres, contexts, negatives, weights, config: StepConfig):
+    """Gathered rows ``v, u, un``, scores of the positives ``[G, S]`` and negatives ``[G, S, N]``,
+    the negatives' weights and the batch's summed loss."""
+    n_words = vectors.shape[0] // 2
+    v, u, un = vectors[centres], vectors[contexts + n_words], vectors[negatives + n_words]
+    positive = jnp.sum(v * u, axis=-1)
+    scores = jnp.einsum("gsd,gnd->gsn", v, un)
+    wn = _negative_weights(contexts, negatives, weights, config)
+    loss = -(jnp.sum(weights * jax.nn.log_sigmoid(positive)) + jnp.sum(wn * jax.nn.log_sigmoid(-scores)))
+    return v, u, un, positive, scores, wn, loss
+
+
 def batch_loss(vectors: jax.Array, centres: jax.Array, contexts: jax.Array, negatives: jax.Array,
                weights: jax.Array, config: StepConfig) -> jax.Array:
     """Summed negative-sampling loss of a batch (scalar).
@@ -123,12 +135,7 @@ def batch_loss(vectors: jax.Array, centres: jax.Array, contexts: jax.Array, nega
     >>> bool(jnp.isclose(value, 5 * np.log(2)))
     True
     """
-    n_words = vectors.shape[0] // 2
-    v, u, un = vectors[centres], vectors[contexts + n_words], vectors[negatives + n_words]
-    positive = jnp.sum(v * u, axis=-1)
-    scores = jnp.einsum("gsd,gnd->gsn", v, un)
-    wn = _negative_weights(contexts, negatives, weights, config)
-    return -(jnp.sum(weights * jax.nn.log_sigmoid(positive)) + jnp.sum(wn * jax.nn.log_sigmoid(-scores)))
+    return _forward(vectors, centres, contexts, negatives, weights, config)[-1]
 
 
 def batch_gradients(vectors: jax.Array, centres, contexts, negatives, weights, config: StepConfig):
@@ -157,11 +164,7 @@ def batch_gradients(vectors: jax.Array, centres, contexts, negatives, weights, c
     True
     """
     n_words, dim = vectors.shape[0] // 2, vectors.shape[1]
-    v, u, un = vectors[centres], vectors[contexts + n_words], vectors[negatives + n_words]
-    positive = jnp.sum(v * u, axis=-1)
-    scores = jnp.einsum("gsd,gnd->gsn", v, un)
-    wn = _negative_weights(contexts, negatives, weights, config)
-    loss = -(jnp.sum(weights * jax.nn.log_sigmoid(positive)) + jnp.sum(wn * jax.nn.log_sigmoid(-scores)))
+    v, u, un, positive, scores, wn, loss = _forward(vectors, centres, contexts, negatives, weights, config)
     gp = weights * (jax.nn.sigmoid(positive) - 1.0)
     gn = wn * jax.nn.sigmoid(scores)
     dv = gp[..., None] * u + jnp.einsum("gsn,gnd->gsd", gn, un)
