@@ -45,8 +45,8 @@ class TrainingDivergedError(FloatingPointError):
     >>> try:
     ...     model.train(common_texts)
     ... except TrainingDivergedError as error:
-    ...     print(str(error)[:22], np.isfinite(model.wv.vectors).all())
-    GloVe diverged: the lo True
+    ...     print("diverged; the vectors kept are finite:", bool(np.isfinite(model.wv.vectors).all()))
+    diverged; the vectors kept are finite: True
     """
 
 
@@ -238,19 +238,6 @@ class EmbeddingModel:
                 self.train()
 
     @classmethod
-    def _param_names(cls) -> tuple[str, ...]:
-        """The keyword-only parameters of the ``__init__`` methods up the MRO, subclass first."""
-        names: dict[str, inspect.Parameter] = {}
-        for klass in cls.__mro__:
-            init = klass.__dict__.get("__init__")
-            if init is None or klass is object:
-                continue
-            for parameter in inspect.signature(init).parameters.values():
-                if parameter.kind is parameter.KEYWORD_ONLY:
-                    names.setdefault(parameter.name, parameter)
-        return tuple(names)
-
-    @classmethod
     def _signature(cls) -> inspect.Signature:
         """``(sentences=None, corpus_file=None, *, <every parameter>)``: what ``cls(...)`` accepts."""
         merged: dict[str, inspect.Parameter] = {}
@@ -262,6 +249,12 @@ class EmbeddingModel:
                 if parameter.kind not in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
                     merged.setdefault(parameter.name, parameter)
         return inspect.Signature(list(merged.values()))
+
+    @classmethod
+    def _param_names(cls) -> tuple[str, ...]:
+        """The keyword-only parameters of the ``__init__`` methods up the MRO, subclass first."""
+        return tuple(name for name, parameter in cls._signature().parameters.items()
+                     if parameter.kind is parameter.KEYWORD_ONLY)
 
     def get_params(self) -> dict[str, Any]:
         """Every constructor parameter after ``corpus_file`` and its current value, read from the
