@@ -143,14 +143,30 @@ class SkipGramNS(EmbeddingModel):
 
     @property
     def step_config(self) -> core.StepConfig:
-        """The static shape of the batched update (:class:`baselines.sgns_core.StepConfig`)."""
+        """The static shape of the batched update (:class:`baselines.sgns_core.StepConfig`).
+
+        Examples
+        --------
+        >>> SkipGramNS(batch_size=64, group_size=8, shared_negatives=4).step_config
+        StepConfig(batch_size=64, group_size=8, shared_negatives=4, negative=5, max_row_steps=0.0, scatter='add')
+        """
         return core.StepConfig(int(self.batch_size), int(self.group_size), int(self.shared_negatives),
                                int(self.negative), float(self.max_row_steps), "add")
 
     @property
     def learning_rate(self) -> float:
         """The starting rate in use: ``alpha``, halved after each divergence restart
-        (``on_divergence="restart"``); ``min_alpha`` is scaled alike."""
+        (``on_divergence="restart"``); ``min_alpha`` is scaled alike.
+
+        Examples
+        --------
+        >>> model = SkipGramNS(alpha=0.04, min_alpha=0.001)
+        >>> model.learning_rate
+        0.04
+        >>> model.learning_rate = 0.02  # what a divergence restart does
+        >>> model.learning_rate, model.alpha
+        (0.02, 0.04)
+        """
         return self.alpha * self._rate_scale
 
     @learning_rate.setter
@@ -162,7 +178,17 @@ class SkipGramNS(EmbeddingModel):
     def build_vocab(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
                     vocabulary: Vocabulary | None = None) -> "SkipGramNS":
         """As :meth:`EmbeddingModel.build_vocab`; a ``vocabulary`` given to the constructor is kept
-        when a corpus comes later (``SkipGramNS(vocabulary=v).train(corpus)`` trains over ``v``)."""
+        when a corpus comes later (``SkipGramNS(vocabulary=v).train(corpus)`` trains over ``v``).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> vocabulary = Vocabulary(["graph", "trees", "user"], [3, 3, 3])
+        >>> model = SkipGramNS(vocabulary=vocabulary, vector_size=8, sample=0, batch_size=64, group_size=8,
+        ...                    shared_negatives=4)
+        >>> model.build_vocab(common_texts).vocabulary is vocabulary
+        True
+        """
         if vocabulary is None and self._given_vocabulary is not None:
             vocabulary = self._given_vocabulary
         return super().build_vocab(sentences, corpus_file, vocabulary)
@@ -258,12 +284,30 @@ class SkipGramNS(EmbeddingModel):
     # ----- vectors and files -------------------------------------------------------------------
     @property
     def input_vectors(self) -> np.ndarray:
-        """word2vec's ``syn0``, ``[V, vector_size]``."""
+        """word2vec's ``syn0``, ``[V, vector_size]`` (what ``wv`` holds by default).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> model = SkipGramNS(common_texts, vector_size=8, window=2, min_count=1, epochs=2, sample=0,
+        ...                    batch_size=64, group_size=8, shared_negatives=4)
+        >>> np.array_equal(model.input_vectors, model.wv.vectors)
+        True
+        """
         return export_table(self._stacked_vectors(), len(self.vocabulary), "word")
 
     @property
     def output_vectors(self) -> np.ndarray:
-        """word2vec's ``syn1neg``, ``[V, vector_size]``."""
+        """word2vec's ``syn1neg``, ``[V, vector_size]`` (initialised at 0).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> model = SkipGramNS(vector_size=8, window=2, min_count=1, sample=0, batch_size=64, group_size=8,
+        ...                    shared_negatives=4).build_vocab(common_texts)
+        >>> model.output_vectors.shape, float(abs(model.output_vectors).max())
+        ((12, 8), 0.0)
+        """
         return export_table(self._stacked_vectors(), len(self.vocabulary), "context")
 
     def _stacked_vectors(self) -> np.ndarray:
