@@ -235,11 +235,11 @@ def bootstrap_score(result: Result, *, rng: np.random.Generator, n_boot: int = 2
     --------
     >>> from gensim.models import KeyedVectors
     >>> from evaluation.similarity import evaluate_similarity, read_word_pairs
-    >>> pairs = read_word_pairs("wordsim353")
-    >>> words = sorted({word for pair in pairs.pairs for word in pair})
+    >>> words = sorted({word for pair in read_word_pairs("wordsim353").pairs for word in pair})
     >>> kv = KeyedVectors(5)
     >>> kv.add_vectors(words, np.random.default_rng(0).normal(size=(len(words), 5)))
-    >>> interval = bootstrap_score(evaluate_similarity(kv, pairs), rng=np.random.default_rng(0), n_boot=500)
+    >>> result = evaluate_similarity(kv, "wordsim353")  # random vectors: Spearman near 0
+    >>> interval = bootstrap_score(result, rng=np.random.default_rng(0), n_boot=500)
     >>> round(interval.estimate, 3), round(interval.low, 2), round(interval.high, 2)
     (0.008, -0.08, 0.1)
     """
@@ -287,13 +287,13 @@ def paired_bootstrap(result_a: Result, result_b: Result, *, rng: np.random.Gener
     --------
     >>> from gensim.models import KeyedVectors
     >>> from evaluation.similarity import evaluate_similarity, read_word_pairs
-    >>> pairs = read_word_pairs("wordsim353")
-    >>> words = sorted({word for pair in pairs.pairs for word in pair})
+    >>> words = sorted({word for pair in read_word_pairs("wordsim353").pairs for word in pair})
     >>> kv = KeyedVectors(5)
     >>> kv.add_vectors(words, np.random.default_rng(0).normal(size=(len(words), 5)))
+    >>> full = evaluate_similarity(kv, "wordsim353")
     >>> half = KeyedVectors(5)  # knows only the first half of the words
     >>> half.add_vectors(words[:len(words) // 2], kv.vectors[:len(words) // 2])
-    >>> cmp = paired_bootstrap(evaluate_similarity(kv, pairs), evaluate_similarity(half, pairs),
+    >>> cmp = paired_bootstrap(full, evaluate_similarity(half, "wordsim353"),
     ...                        rng=np.random.default_rng(0), n_boot=500, names=("all", "half"))
     >>> cmp.n_items, cmp.difference.estimate, cmp.p_value  # the same vectors on the common pairs
     (72, 0.0, 1.0)

@@ -219,12 +219,13 @@ def nearest_neighbors(models: Mapping[str, KeyedVectors], probes: Iterable[str] 
     >>> kv = KeyedVectors(2)
     >>> kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
     ...                [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
-    >>> other = KeyedVectors(2)
-    >>> other.add_vectors(["computer", "software", "keyboard", "internet", "news"],
-    ...                   [[1, 0], [0.2, 1], [1, 0.3], [1, 0.1], [0, 1]])
-    >>> result = nearest_neighbors({"a": kv, "b": other}, probes=["news"], k=2, n_default_probes=0)
-    >>> result.neighbors["news"]["a"][0][0], result.neighbors["news"]["b"][0][0], result.overlap["news"]
-    ('internet', 'software', {('a', 'b'): 0.5})
+    >>> noise = KeyedVectors(2)
+    >>> noise.add_vectors(kv.index_to_key, np.random.default_rng(0).normal(size=(5, 2)))
+    >>> result = nearest_neighbors({"a": kv, "b": noise}, probes=["computer"], k=2, n_default_probes=0)
+    >>> {name: [word for word, _ in found] for name, found in result.neighbors["computer"].items()}
+    {'a': ['software', 'keyboard'], 'b': ['software', 'news']}
+    >>> result.overlap["computer"]
+    {('a', 'b'): 0.5}
     """
     if not models:
         raise ValueError("models must name at least one KeyedVectors, e.g. {'glove': model.wv}")

@@ -140,12 +140,11 @@ def save_word2vec_text(kv: KeyedVectors, path: str | os.PathLike) -> Path:
     >>> kv.add_vectors(["king", "queen"], [[0.5, 1.0], [0.25, -2.0]])
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = save_word2vec_text(kv, Path(folder) / "vectors.w2v.txt")
-    ...     print(path.read_text())
-    ...     KeyedVectors.load_word2vec_format(path, binary=False)["queen"]
-    2 2
-    king 0.5 1.0
-    queen 0.25 -2.0
-    <BLANKLINE>
+    ...     lines = path.read_text().splitlines()
+    ...     queen = KeyedVectors.load_word2vec_format(path, binary=False)["queen"]
+    >>> lines
+    ['2 2', 'king 0.5 1.0', 'queen 0.25 -2.0']
+    >>> queen
     array([ 0.25, -2.  ], dtype=float32)
     """
     return _save_text(_keyed_vectors(kv), path, header=True)
