@@ -154,7 +154,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--x-max", type=float, default=100.0, metavar="X")
     p.add_argument("--sgns-window", type=int, default=5, metavar="N")
     p.add_argument("--sgns-epochs", type=int, default=5, metavar="N")
-    p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seed", type=int, default=1, help="first training seed (default 1)")
+    p.add_argument("--seeds", type=int, default=1, metavar="N",
+                   help="train every model N times, seeds SEED..SEED+N-1 (default 1)")
+    p.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2",
+                   help="also train these settings (repeatable), e.g. --grid x_max=10,100 --grid "
+                        "sgns_epochs=5,15; prefix glove_/sgns_/word2vec_ names the model")
     p.add_argument("--probe", action="append", default=[], metavar="WORD",
                    help="also show this word's neighbours (repeatable)")
     p.add_argument("--template", choices=("light", "dark"), default="light")
@@ -359,28 +364,20 @@ def _run_evaluate(args) -> None:
 
 
 def _run_compare(args) -> None:
-    from baselines.sgns import SkipGramNS
-    from glove_gensim.model import GloVe
+    from evaluation import summary_table
+    from evaluation.experiment import parse_grid, run_comparison
 
-    corpus = open_corpus(args)
-    glove = GloVe(vector_size=args.vector_size, window=args.glove_window, min_count=args.min_count,
-                  max_vocab_size=args.max_vocab_size, max_final_vocab=args.max_final_vocab,
-                  x_max=args.x_max, epochs=args.glove_epochs, seed=args.seed, progress=not args.quiet)
-    glove.train(corpus)
-    sgns = SkipGramNS(vocabulary=glove.vocabulary, vector_size=args.vector_size, window=args.sgns_window,
-                      epochs=args.sgns_epochs, seed=args.seed, progress=not args.quiet)
-    sgns.train(corpus)
-    models = {"GloVe": glove.wv, "SGNS": sgns.wv}
-    losses = {"GloVe": glove.loss_history, "SGNS": sgns.loss_history}
-    if args.with_gensim:
-        from baselines.word2vec import train_word2vec
-
-        word2vec, word2vec_losses = train_word2vec(corpus, glove.vocabulary, vector_size=args.vector_size,
-                                                   window=args.sgns_window, epochs=args.sgns_epochs,
-                                                   seed=args.seed)
-        models["Word2Vec (gensim)"] = word2vec.wv
-        losses["Word2Vec (gensim)"] = word2vec_losses
-    _write_report(models, losses, args)
+    report = run_comparison(
+        open_corpus(args), seeds=args.seeds, first_seed=args.seed, grid=parse_grid(args.grid),
+        glove_params={"vector_size": args.vector_size, "window": args.glove_window, "x_max": args.x_max,
+                      "epochs": args.glove_epochs},
+        sgns_params={"vector_size": args.vector_size, "window": args.sgns_window, "epochs": args.sgns_epochs},
+        with_gensim=args.with_gensim, min_count=args.min_count, max_vocab_size=args.max_vocab_size,
+        max_final_vocab=args.max_final_vocab, probes=args.probe or None, out_dir=args.out,
+        similarity_sets=args.similarity, analogy_file=args.analogies, template=args.template,
+        progress=not args.quiet)
+    print(summary_table(report))
+    print(f"report: {Path(args.out).resolve() / 'report.html'}")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
