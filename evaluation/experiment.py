@@ -321,10 +321,10 @@ def _train_glove(corpus, vocabulary, params, seed, recorder, label, tokens, coun
     cost = _cost(seconds, max(memory.peak_bytes, count_peak), tokens, model.epochs, recorder)
     word, context = model.word_vectors, model.context_vectors
     views = {"W+W~": word + context, "W": word, "W~": context}
-    settings = _settings(GLOVE, model, params)
+    settings, curve = _settings(GLOVE, model, params), tuple(recorder.points)
     return [TrainedVectors(name=f"{label} ({view})", seed=seed, family="GloVe", implementation=GLOVE, run=label,
                            view=view, kv=make_keyed_vectors(vocabulary.words, views[view], vocabulary.counts),
-                           settings=settings, curve=tuple(recorder.points), cost=cost, primary=view == "W+W~")
+                           settings=settings, curve=curve, cost=cost, primary=view == "W+W~")
             for view in GLOVE_VIEWS]
 
 
