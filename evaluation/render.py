@@ -251,3 +251,61 @@ def summary_table(report: Report) -> str:
     lines += [line_fmt.format(*r).rstrip() for r in rows]
     lines += [""] + verdict_lines(report)
     return "\n".join(lines)
+
+
+def neighbors_side_by_side(report: Report, probes: list[str] | None = None, k: int = 8) -> str:
+    """Plain text: for each probe, the nearest neighbours of every shown model in columns.
+
+    Parameters
+    ----------
+    probes : list of str, optional
+        Default: the report's first three probes.
+    k : int
+        Rows per probe (at most the report's ``k``).
+    """
+    nb = report.neighbors
+    probes = nb.probes[:3] if probes is None else probes
+    blocks = []
+    for probe in probes:
+        per = nb.neighbors.get(probe, {})
+        columns = [[m] + ([w for w, _ in per[m][:k]] if m in per else ["(not in vocabulary)"]) for m in nb.models]
+        depth = max(len(c) for c in columns)
+        columns = [c + [""] * (depth - len(c)) for c in columns]
+        widths = [max(len(x) for x in c) for c in columns]
+        lines = [f"nearest neighbours of '{probe}'"]
+        for i in range(depth):
+            rank = "   " if i == 0 else f"{i:>2}."
+            lines.append((rank + "  " + "  ".join(c[i].ljust(w) for c, w in zip(columns, widths))).rstrip())
+        blocks.append("\n".join(lines))
+    return "\n\n".join(blocks)
+
+
+SPARKS = "▁▂▃▄▅▆▇█"
+
+
+def loss_sparklines(report: Report) -> str:
+    """Plain text: each training run's loss per epoch (first seed) as a sparkline with its ends.
+
+    Examples
+    --------
+    >>> sparkline([4.0, 2.0, 1.0, 1.0])
+    '█▃▁▁'
+    """
+    runs = [e for e in report.runs() if e.seed == report.seeds[0] and any(p.loss is not None for p in e.curve)]
+    if not runs:
+        return "no training losses recorded"
+    width = max(len(e.run or e.name) for e in runs)
+    lines = []
+    for e in runs:
+        losses = [p.loss for p in e.curve if p.loss is not None]
+        lines.append(f"{(e.run or e.name).ljust(width)}  {sparkline(losses)}  {losses[0]:.4g} -> {losses[-1]:.4g} "
+                     f"over {len(losses)} epochs ({losses[-1] / losses[0]:.0%} of epoch 1)")
+    return "\n".join(lines)
+
+
+def sparkline(values: list[float]) -> str:
+    """One block character per value, scaled between the values' minimum and maximum."""
+    low, high = min(values), max(values)
+    span = high - low
+    return "".join(SPARKS[0 if span == 0 else min(len(SPARKS) - 1, int((v - low) / span * len(SPARKS)))]
+                   for v in values)
