@@ -24,7 +24,7 @@ def test_side_by_side_columns(built_report):
 
 
 def test_sparklines():
-    assert sparkline([3.0, 2.0, 1.0]) == "█▄▁" and sparkline([1.0, 1.0]) == "▁▁"
+    assert sparkline([3.0, 2.0, 1.0]) == "█▅▁" and sparkline([1.0, 1.0]) == "▁▁"
 
 
 def test_loss_sparklines(built_report):
