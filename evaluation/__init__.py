@@ -43,6 +43,7 @@ from evaluation.plots import (
 )
 from evaluation.comparisons import Comparison, GridCheck, Verdict, apply_holm, compare_results
 from evaluation.cost import MemorySampler, TrainingCost
+from evaluation.experiment import parse_grid, run_comparison
 from evaluation.curves import CurvePoint, CurveRecorder
 from evaluation.render import render_html, render_markdown, summary_table, write_report
 from evaluation.report import Report, ScoreSummary, TrainedVectors, build_report, compare
@@ -64,7 +65,7 @@ __all__ = [
     "DARK_TEMPLATE", "LIGHT_TEMPLATE", "curve_figure", "embed_2d", "loss_figure", "neighbor_map_figure",
     "register_templates", "relative_loss_figure", "score_figure",
     "Comparison", "GridCheck", "Verdict", "apply_holm", "compare_results",
-    "MemorySampler", "TrainingCost", "CurvePoint", "CurveRecorder",
+    "MemorySampler", "TrainingCost", "CurvePoint", "CurveRecorder", "parse_grid", "run_comparison",
     "holm", "mcnemar_exact", "williams_spearman", "williams_t",
     "Report", "ScoreSummary", "TrainedVectors", "build_report", "compare", "render_html", "render_markdown",
     "summary_table", "write_report",

@@ -303,17 +303,23 @@ def _answer(unit: np.ndarray, q_rows: np.ndarray, row_group: np.ndarray, methods
     """Best candidate row for each question, per method. ``unit``: [vocab, dim]; ``q_rows``: [n, 4]."""
     answers = [np.empty(len(q_rows), dtype=np.int64) for _ in methods]
     unit_t = np.ascontiguousarray(unit.T)
+    one_row_per_group = bool(np.array_equal(row_group, np.arange(len(row_group))))  # no case variants
     for start in range(0, len(q_rows), batch_size):
         rows = q_rows[start:start + batch_size]
         cos_a, cos_b, cos_c = (unit[rows[:, j]] @ unit_t for j in range(3))  # each [batch, vocab]
-        groups = row_group[rows[:, :3]]  # [batch, 3]
-        excluded = (row_group[None, :] == groups[:, 0:1]) | (row_group[None, :] == groups[:, 1:2]) \
-            | (row_group[None, :] == groups[:, 2:3])
+        excluded = None
+        if not one_row_per_group:
+            groups = row_group[rows[:, :3]]  # [batch, 3]
+            excluded = (row_group[None, :] == groups[:, 0:1]) | (row_group[None, :] == groups[:, 1:2]) \
+                | (row_group[None, :] == groups[:, 2:3])
         for out, method in zip(answers, methods):
             if method == "3cosadd":
                 score = cos_b - cos_a + cos_c
             else:
                 score = ((cos_b + 1) / 2) * ((cos_c + 1) / 2) / ((cos_a + 1) / 2 + np.float32(epsilon))
-            score[excluded] = -np.inf
+            if excluded is None:
+                np.put_along_axis(score, rows[:, :3], -np.inf, axis=1)
+            else:
+                score[excluded] = -np.inf
             out[start:start + len(rows)] = np.argmax(score, axis=1)
     return answers

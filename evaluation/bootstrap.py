@@ -156,6 +156,11 @@ def _bootstrap_stats(idx: np.ndarray, gold: np.ndarray | None, *values: np.ndarr
     for start in range(0, n_boot, step):
         rows = idx[start:start + step]
         g = gold[rows] if gold is not None else None
+        if metric == "spearman":  # rank the resampled gold scores once for all value arrays
+            g_ranks = _rank_rows(g)
+            for o, v in zip(out, values):
+                o[start:start + len(rows)] = _pearson_rows(_rank_rows(v[rows]), g_ranks)
+            continue
         for o, v in zip(out, values):
             o[start:start + len(rows)] = statistic(v[rows], g, metric)
     return out

@@ -80,6 +80,9 @@ class TrainingCost:
         Wall-clock seconds from the start of preparation (counting, encoding) to the last epoch.
     train_seconds : float
         Seconds inside the epochs only.
+    prepare_seconds : float
+        Seconds before the first epoch: counting co-occurrences (GloVe), reading and encoding the
+        corpus, building tables. The curves' seconds start after them.
     peak_memory_bytes : int
         Peak resident memory of the process during the run.
     tokens : int
@@ -97,6 +100,7 @@ class TrainingCost:
     peak_memory_bytes: int
     tokens: int
     epochs: int
+    prepare_seconds: float = 0.0
 
     @property
     def tokens_per_second(self) -> float:

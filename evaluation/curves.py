@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 import time
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Sequence
 
 import numpy as np
@@ -127,6 +127,9 @@ class CurveRecorder:
     Attributes
     ----------
     points : list of CurvePoint
+    train_started : float or None
+        ``time.perf_counter()`` at the first ``on_train_begin`` (preparation before it, such as
+        reading the corpus, can be added to the curve's seconds with :meth:`shifted`).
     """
 
     similarity_sets: Sequence[WordPairs] = ()
@@ -143,9 +146,12 @@ class CurveRecorder:
         self._seconds = 0.0
         self._started = 0.0
         self._previous_loss = 0.0
+        self.train_started: float | None = None
 
     def on_train_begin(self, model) -> None:
         self._previous_loss = 0.0  # gensim's running loss restarts at every train() call
+        if self.train_started is None:
+            self.train_started = time.perf_counter()
 
     def on_epoch_begin(self, model) -> None:
         self._started = time.perf_counter()
@@ -164,6 +170,18 @@ class CurveRecorder:
 
     def on_train_end(self, model) -> None:
         pass
+
+    def shifted(self, seconds: float) -> tuple[CurvePoint, ...]:
+        """The points with ``seconds`` added to each one's cumulative seconds (e.g. preparation time).
+
+        Examples
+        --------
+        >>> r = CurveRecorder()
+        >>> r.points.append(CurvePoint(1, 2.0, 0.5, {}))
+        >>> r.shifted(1.5)[0].seconds
+        3.5
+        """
+        return tuple(replace(p, seconds=p.seconds + seconds) for p in self.points)
 
     def _epoch_loss(self, model) -> float | None:
         if hasattr(model, "loss_history"):  # our models: the epoch's mean loss

@@ -292,10 +292,17 @@ def _settings(implementation: str, model: Any, params: Mapping[str, Any]) -> dic
     return {k: getattr(model, k, params.get(k)) for k in keys if k not in ("engine", "workers") or k in params}
 
 
-def _cost(seconds: float, peak_bytes: int, tokens: int, epochs: int, recorder: CurveRecorder) -> TrainingCost:
-    train_seconds = recorder.points[-1].seconds if recorder.points else seconds
-    return TrainingCost(seconds=seconds, train_seconds=float(train_seconds), peak_memory_bytes=peak_bytes,
-                        tokens=tokens, epochs=epochs)
+def _finish(recorder: CurveRecorder, start: float, seconds: float, peak_bytes: int, tokens: int, epochs: int,
+            before: float = 0.0) -> tuple[tuple, TrainingCost]:
+    """The curve (its seconds counted from the start of the run, preparation included) and the cost.
+
+    ``before``: seconds spent for this run before ``start`` (GloVe's shared counting).
+    """
+    prepare = before + ((recorder.train_started or start) - start)
+    train_seconds = recorder.points[-1].seconds if recorder.points else 0.0
+    cost = TrainingCost(seconds=seconds, train_seconds=float(train_seconds), peak_memory_bytes=peak_bytes,
+                        tokens=tokens, epochs=epochs, prepare_seconds=float(prepare))
+    return recorder.shifted(prepare), cost
 
 
 def _train_glove(corpus, vocabulary, params, seed, recorder, label, tokens, counted, progress):
@@ -318,10 +325,11 @@ def _train_glove(corpus, vocabulary, params, seed, recorder, label, tokens, coun
         model = GloVe.from_cooccurrence(cooccurrence, **params, seed=seed, callbacks=[recorder], progress=progress)
         model.train()
         seconds = time.perf_counter() - start + count_seconds
-    cost = _cost(seconds, max(memory.peak_bytes, count_peak), tokens, model.epochs, recorder)
+    curve, cost = _finish(recorder, start, seconds, max(memory.peak_bytes, count_peak), tokens, model.epochs,
+                          before=count_seconds)
     word, context = model.word_vectors, model.context_vectors
     views = {"W+W~": word + context, "W": word, "W~": context}
-    settings, curve = _settings(GLOVE, model, params), tuple(recorder.points)
+    settings = _settings(GLOVE, model, params)
     return [TrainedVectors(name=f"{label} ({view})", seed=seed, family="GloVe", implementation=GLOVE, run=label,
                            view=view, kv=make_keyed_vectors(vocabulary.words, views[view], vocabulary.counts),
                            settings=settings, curve=curve, cost=cost, primary=view == "W+W~")
@@ -336,9 +344,9 @@ def _train_sgns(corpus, vocabulary, params, seed, recorder, label, tokens, count
         model = SkipGramNS(vocabulary=vocabulary, **params, seed=seed, callbacks=[recorder], progress=progress)
         model.train(corpus)
         seconds = time.perf_counter() - start
+    curve, cost = _finish(recorder, start, seconds, memory.peak_bytes, tokens, model.epochs)
     return [TrainedVectors(name=label, kv=model.wv, seed=seed, family="SGNS", implementation=SGNS, run=label,
-                           settings=_settings(SGNS, model, params), curve=tuple(recorder.points),
-                           cost=_cost(seconds, memory.peak_bytes, tokens, model.epochs, recorder))]
+                           settings=_settings(SGNS, model, params), curve=curve, cost=cost)]
 
 
 def _train_word2vec(corpus, vocabulary, params, seed, recorder, label, tokens, counted, progress):
@@ -348,6 +356,6 @@ def _train_word2vec(corpus, vocabulary, params, seed, recorder, label, tokens, c
         start = time.perf_counter()
         model, _ = train_word2vec(corpus, vocabulary, callbacks=[recorder], **params, seed=seed)
         seconds = time.perf_counter() - start
+    curve, cost = _finish(recorder, start, seconds, memory.peak_bytes, tokens, model.epochs)
     return [TrainedVectors(name=label, kv=model.wv, seed=seed, family="SGNS", implementation=WORD2VEC, run=label,
-                           settings=_settings(WORD2VEC, model, params), curve=tuple(recorder.points),
-                           cost=_cost(seconds, memory.peak_bytes, tokens, model.epochs, recorder))]
+                           settings=_settings(WORD2VEC, model, params), curve=curve, cost=cost)]

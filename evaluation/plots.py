@@ -174,7 +174,7 @@ def curve_figure(curves: Mapping[str, Sequence], x: str = "epoch", template: str
                 name=name, legendgroup=name, showlegend=j == 0, line=dict(color=COLORWAY[i % len(COLORWAY)]),
                 hovertemplate=f"{x} %{{x:.4g}}: ρ %{{y:.4f}}<extra>{name}</extra>"),
                 row=j // cols + 1, col=j % cols + 1)
-    label = "epoch" if x == "epoch" else "cumulative training seconds"
+    label = "epoch" if x == "epoch" else "cumulative seconds (preparation + epochs)"
     fig.update_layout(template=resolve_template(template), height=max(360, 320 * rows),
                       title=title or f"Word similarity (Spearman ρ) against {label}")
     fig.update_xaxes(title_text=label)

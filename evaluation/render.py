@@ -97,7 +97,7 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
         e = report.entry(m)
         rows.append([m, e.family or "-", settings_text(e.settings) or "-", *costs[m]])
     out.append(("Models, settings and training cost (mean over seeds)",
-                ["model", "family", "settings", "seconds", "epoch seconds", "peak memory MB", "tokens/s"], rows))
+                ["model", "family", "settings", "seconds", "of which epochs", "peak RSS MB", "tokens x epochs / s"], rows))
     n_seeds = len(report.seeds)
     rows = []
     for set_name, per in report.scores.items():
@@ -233,7 +233,7 @@ def summary_table(report: Report) -> str:
     the one-line verdicts."""
     costs = cost_rows(report)
     columns = list(report.scores)
-    header = ["model"] + columns + ["seconds", "peak MB", "tokens/s", "settings"]
+    header = ["model"] + columns + ["seconds", "peak RSS MB", "tokens/s", "settings"]
     multi = len(report.seeds) > 1
     rows = []
     for m in report.models:

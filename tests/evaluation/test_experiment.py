@@ -57,6 +57,8 @@ def test_curves_and_costs(small_report):
         assert set(run.curve[-1].scores) == {"wordsim353"}
         cost = run.cost
         assert cost.epochs == epochs and cost.seconds >= cost.train_seconds > 0 and cost.peak_memory_bytes > 0
+        assert cost.prepare_seconds > 0 and seconds[0] > cost.prepare_seconds  # preparation counts as compute
+        assert cost.seconds >= cost.prepare_seconds + cost.train_seconds - 1e-6
         assert cost.tokens == small_report.config["training"]["corpus_tokens_in_vocabulary"] > 0
 
 
