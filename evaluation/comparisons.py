@@ -28,7 +28,6 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from evaluation.analogy import AnalogyResult
 from evaluation.bootstrap import Result, paired_bootstrap
 from evaluation.significance import holm, mcnemar_exact, williams_spearman
 from evaluation.similarity import SimilarityResult

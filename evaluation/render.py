@@ -284,14 +284,14 @@ SPARKS = "▁▂▃▄▅▆▇█"
 
 
 def loss_sparklines(report: Report) -> str:
-    """Plain text: each training run's loss per epoch (first seed) as a sparkline with its ends.
+    """Plain text: each training run's loss per epoch (last seed, as the figures) as a sparkline.
 
     Examples
     --------
     >>> sparkline([4.0, 2.0, 1.0, 1.0])
     '█▃▁▁'
     """
-    runs = [e for e in report.runs() if e.seed == report.seeds[0] and any(p.loss is not None for p in e.curve)]
+    runs = [e for e in report.runs() if e.seed == report.seeds[-1] and any(p.loss is not None for p in e.curve)]
     if not runs:
         return "no training losses recorded"
     width = max(len(e.run or e.name) for e in runs)

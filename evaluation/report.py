@@ -378,8 +378,11 @@ def build_report(entries: Sequence[TrainedVectors], *, out_dir: str | os.PathLik
                                      n_default_probes) if n_default_probes > 0 else []
     neighbors = nearest_neighbors(shown, probes=[p for p in user_probes if p not in chosen] + chosen,
                                   k=k, n_default_probes=0)
-    figures = _figures(first, scores, datasets, questions.name, methods, shown, neighbors, user_probes,
-                       n_maps, k, seed, template, map_method, notes)
+    figures = _figures([e for e in entries if e.seed == seeds[-1]], scores, datasets, questions.name, methods,
+                       shown, neighbors, user_probes, n_maps, k, seed, template, map_method, notes)
+    if len(seeds) > 1 and any(e.curve for e in entries):
+        notes.append(f"The per-epoch figures show the last seed ({seeds[-1]}): the first run of each model "
+                     "kind also pays one-off compilation (JAX, numba), which would shift its seconds.")
     similarity = {d.name: {e.name: results[(e.name, e.seed)][d.name] for e in first} for d in datasets}
     analogy = {m: {e.name: r for e in first if (r := results[(e.name, e.seed)][f"{questions.name} ({m})"])}
                for m in methods}
@@ -530,11 +533,11 @@ def _grid_checks(entries, scores, verdicts: Sequence[Verdict]) -> list[GridCheck
     return checks
 
 
-def _figures(first: Sequence[TrainedVectors], scores, datasets, questions_name: str, methods, shown,
+def _figures(last: Sequence[TrainedVectors], scores, datasets, questions_name: str, methods, shown,
              neighbors: NeighborsResult, user_probes: list[str], n_maps: int, k: int, seed: int, template: str,
              map_method: str, notes: list[str]) -> dict[str, go.Figure]:
-    runs = {e.run or e.name: e for e in reversed(list(first))}
-    runs = {name: runs[name] for name in dict.fromkeys(e.run or e.name for e in first)}
+    runs = {e.run or e.name: e for e in reversed(list(last))}
+    runs = {name: runs[name] for name in dict.fromkeys(e.run or e.name for e in last)}
     losses = {name: [p.loss for p in e.curve] for name, e in runs.items() if any(p.loss is not None for p in e.curve)}
     if not losses:
         notes.append("no training losses given")
