@@ -40,7 +40,7 @@ from typing import Any, Iterable, Mapping, Sequence
 
 from evaluation.cost import MemorySampler, TrainingCost
 from evaluation.curves import CurveRecorder
-from evaluation.report import DEFAULT_SIMILARITY_SETS, Report, TrainedVectors, build_report
+from evaluation.report import DEFAULT_SIMILARITY_SETS, Report, TrainedVectors, build_report, check_report_options
 from evaluation.similarity import WordPairs, read_word_pairs
 
 logger = logging.getLogger(__name__)
@@ -224,6 +224,7 @@ def run_comparison(corpus: Any, *, seeds: int | Sequence[int] = 1, first_seed: i
     from glove_gensim.vocab import Vocabulary
 
     seed_list = _seed_list(seeds, first_seed)
+    check_report_options(template=template, **report_options)
     glove_base, sgns_base = _check_params("GloVe", glove_params), _check_params("SGNS", sgns_params)
     w2v_extra = _check_params("Word2Vec", word2vec_params)
     variants = grid_variants(grid)

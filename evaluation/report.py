@@ -333,8 +333,8 @@ def build_report(entries: Sequence[TrainedVectors], *, out_dir: str | os.PathLik
     Report
     """
     entries = _check_entries(entries)
-    if n_boot < 10:
-        raise ValueError(f"n_boot must be >= 10, not {n_boot}")
+    check_report_options(n_boot=n_boot, k=k, n_default_probes=n_default_probes, n_maps=n_maps,
+                         map_method=map_method, analogy_methods=analogy_methods, template=template)
     template = resolve_template(template)
     names = list(dict.fromkeys(e.name for e in entries))
     seeds = list(dict.fromkeys(e.seed for e in entries))
@@ -405,6 +405,37 @@ def build_report(entries: Sequence[TrainedVectors], *, out_dir: str | os.PathLik
 
         report.paths = write_report(report, out_dir)
     return report
+
+
+def check_report_options(**options: Any) -> None:
+    """Raise a clear error for an option :func:`build_report` would refuse, before any work starts.
+
+    Examples
+    --------
+    >>> check_report_options(n_boot=500, map_method="pca")
+    >>> check_report_options(k=0)
+    Traceback (most recent call last):
+    ...
+    ValueError: k must be an integer >= 1, not 0
+    """
+    import inspect
+
+    allowed = set(inspect.signature(build_report).parameters) - {"entries"}
+    unknown = sorted(set(options) - allowed)
+    if unknown:
+        raise TypeError(f"unknown report options {unknown}; known: {sorted(allowed)}")
+    minimum = {"n_boot": 10, "k": 1, "n_default_probes": 0, "n_maps": 0}
+    for name, low in minimum.items():
+        value = options.get(name, low)
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < low:
+            raise ValueError(f"{name} must be an integer >= {low}, not {value!r}")
+    if options.get("map_method", "auto") not in ("auto", "umap", "pca"):
+        raise ValueError(f"map_method must be 'auto', 'umap' or 'pca', not {options['map_method']!r}")
+    methods = [str(m).lower() for m in options.get("analogy_methods", ())]
+    if any(m not in ("3cosadd", "3cosmul") for m in methods):
+        raise ValueError(f"analogy_methods must be among ('3cosadd', '3cosmul'), not {methods!r}")
+    if "template" in options:
+        resolve_template(options["template"])
 
 
 def _check_entries(entries: Sequence[TrainedVectors]) -> list[TrainedVectors]:

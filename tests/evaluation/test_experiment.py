@@ -102,6 +102,12 @@ def test_bad_arguments_fail_before_training(corpus_docs):
         run_comparison(corpus_docs, word2vec_params={"sg": 0}, out_dir=None)
     with pytest.raises(ValueError, match="GloVe"):
         run_comparison(corpus_docs, glove_params={"no_such_parameter": 1}, out_dir=None)
+    with pytest.raises(ValueError, match="n_maps"):
+        run_comparison(corpus_docs, n_maps=-1, out_dir=None)
+    with pytest.raises(TypeError, match="unknown report options"):
+        run_comparison(corpus_docs, n_bootstrap=10, out_dir=None)
+    with pytest.raises(ValueError, match="template"):
+        run_comparison(corpus_docs, template="sepia", out_dir=None)
 
 
 @pytest.mark.slow
