@@ -60,7 +60,11 @@ SHOWN = {GLOVE: ("vector_size", "window", "x_max", "epochs"), SGNS: ("vector_siz
          WORD2VEC: ("vector_size", "window", "epochs", "negative")}
 COUNTING_KEYS = ("window", "symmetric", "distance_weighting", "memory_limit")
 GLOVE_VIEWS = ("W+W~", "W", "W~")
-RESERVED = frozenset({"seed", "callbacks", "vocabulary", "sentences", "corpus_file", "progress", "export"})
+#: Parameters run_comparison sets itself: refused in the model parameters and in the grid.
+OWN = frozenset({"callbacks", "vocabulary", "sentences", "corpus_file"})
+#: Taken out of the model parameters and used for the whole run (what the CLI binds to every model).
+RUN_WIDE = ("seed", "progress", "min_count", "max_vocab_size", "max_final_vocab")
+RESERVED = OWN | frozenset(RUN_WIDE)
 
 
 def parse_grid(specs: Iterable[str]) -> dict[str, list[Any]]:
@@ -153,11 +157,36 @@ def _variant_label(implementation: str, overrides: dict[str, Any], n_variants: i
 
 def _check_params(kind: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
     params = dict(params or {})
-    bad = sorted(set(params) & RESERVED)
+    bad = sorted(set(params) & OWN)
     if bad:
-        raise ValueError(f"{kind} parameters {bad} are set by run_comparison (seeds, callbacks, vocabulary); "
-                         "remove them")
+        raise ValueError(f"{kind} parameters {bad} are set by run_comparison (callbacks, one shared vocabulary, "
+                         "the corpus); remove them")
     return params
+
+
+def _run_wide(given: dict[str, Any], *param_sets: dict[str, Any]) -> dict[str, Any]:
+    """Move :data:`RUN_WIDE` keys out of the model parameters into the run's own settings.
+
+    ``given`` holds the explicit arguments (None: not given); a key set twice to different values
+    is refused, naming both.
+
+    Examples
+    --------
+    >>> glove, sgns = {"seed": 3, "x_max": 10}, {"seed": 3}
+    >>> _run_wide({"seed": None, "min_count": None}, glove, sgns), glove, sgns
+    ({'seed': 3, 'min_count': None}, {'x_max': 10}, {})
+    """
+    out = dict(given)
+    for key in RUN_WIDE:
+        values = {repr(p[key]): p.pop(key) for p in param_sets if key in p}
+        if out.get(key) is not None:
+            values.setdefault(repr(out[key]), out[key])
+        if len(values) > 1:
+            raise ValueError(f"{key} is given different values ({', '.join(values)}); it is one setting of the "
+                             "whole comparison: give it once")
+        if values:
+            out[key] = next(iter(values.values()))
+    return out
 
 
 def _seed_list(seeds: int | Sequence[int], first_seed: int) -> list[int]:
@@ -175,11 +204,12 @@ def _seed_list(seeds: int | Sequence[int], first_seed: int) -> list[int]:
     return out
 
 
-def run_comparison(corpus: Any, *, seeds: int | Sequence[int] = 1, first_seed: int = 1,
+def run_comparison(corpus: Any, *, seeds: int | Sequence[int] = 1, first_seed: int | None = None,
                    grid: Mapping[str, Sequence[Any]] | None = None,
                    glove_params: Mapping[str, Any] | None = None, sgns_params: Mapping[str, Any] | None = None,
                    word2vec_params: Mapping[str, Any] | None = None, with_gensim: bool = True,
-                   min_count: int = 5, max_vocab_size: int | None = None, max_final_vocab: int | None = None,
+                   min_count: int | None = None, max_vocab_size: int | None = None,
+                   max_final_vocab: int | None = None,
                    vocabulary: Any = None, probes: Iterable[str] | None = None,
                    out_dir: str | os.PathLike | None = "report",
                    similarity_sets: Iterable[str | os.PathLike | WordPairs] | None = None,
@@ -193,19 +223,22 @@ def run_comparison(corpus: Any, *, seeds: int | Sequence[int] = 1, first_seed: i
         The training text (a :class:`~glove_gensim.corpus.Corpus` keeps its reading options).
     seeds : int or sequence of int
         How many training seeds (``first_seed``, ``first_seed + 1``...) or the seeds themselves.
-    first_seed : int
+    first_seed : int, optional
+        Default 1 (or the ``seed`` in the model parameters).
     grid : dict of str to list, optional
         Settings to vary (see :func:`parse_grid`, :func:`route_grid_key`).
     glove_params, sgns_params : dict, optional
         Keyword parameters of :class:`~glove_gensim.model.GloVe` and :class:`~baselines.sgns.SkipGramNS`
-        (e.g. ``{"x_max": 10, "epochs": 25}``, ``engine``, ``workers``).
+        (e.g. ``{"x_max": 10, "epochs": 25}``, ``engine``, ``workers``). ``seed``, ``progress``,
+        ``min_count``, ``max_vocab_size`` and ``max_final_vocab`` found there are settings of the
+        whole run (one first seed, one vocabulary), as if given to this function.
     word2vec_params : dict, optional
         gensim's Word2Vec parameters; by default the SGNS parameters it knows (so both SGNS
         implementations train alike), then these.
     with_gensim : bool
         Also train gensim's Word2Vec.
-    min_count, max_vocab_size, max_final_vocab : int
-        The shared vocabulary (ignored when ``vocabulary`` is given).
+    min_count, max_vocab_size, max_final_vocab : int, optional
+        The shared vocabulary (ignored when ``vocabulary`` is given); ``min_count`` defaults to 5.
     vocabulary : Vocabulary, optional
     probes : iterable of str, optional
         Extra neighbour probes.
@@ -223,10 +256,16 @@ def run_comparison(corpus: Any, *, seeds: int | Sequence[int] = 1, first_seed: i
     from glove_gensim.corpus import Corpus
     from glove_gensim.vocab import Vocabulary
 
-    seed_list = _seed_list(seeds, first_seed)
-    check_report_options(template=template, **report_options)
     glove_base, sgns_base = _check_params("GloVe", glove_params), _check_params("SGNS", sgns_params)
     w2v_extra = _check_params("Word2Vec", word2vec_params)
+    run = _run_wide({"seed": first_seed, "progress": progress or None, "min_count": min_count,
+                     "max_vocab_size": max_vocab_size, "max_final_vocab": max_final_vocab},
+                    glove_base, sgns_base, w2v_extra)
+    seed_list = _seed_list(seeds, 1 if run["seed"] is None else run["seed"])
+    progress = bool(run["progress"])
+    min_count = 5 if run["min_count"] is None else run["min_count"]
+    max_vocab_size, max_final_vocab = run["max_vocab_size"], run["max_final_vocab"]
+    check_report_options(template=template, **report_options)
     variants = grid_variants(grid)
     if not with_gensim:
         variants[WORD2VEC] = []

@@ -247,7 +247,9 @@ def _clean(value: Any) -> Any:
         return int(value)
     if isinstance(value, np.bool_):
         return bool(value)
-    return value
+    if value is None or isinstance(value, (str, int, bool)):
+        return value
+    return str(value)  # e.g. a CorpusOptions or an optax transformation among a model's settings
 
 
 def compare(models: Mapping[str, KeyedVectors], losses: Mapping[str, Sequence[float]] | None = None,

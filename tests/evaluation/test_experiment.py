@@ -97,7 +97,11 @@ def test_bad_arguments_fail_before_training(corpus_docs):
     with pytest.raises(ValueError, match="x_max"):
         run_comparison(corpus_docs, grid={"x_max": [-1.0]}, out_dir=None)
     with pytest.raises(ValueError, match="set by run_comparison"):
-        run_comparison(corpus_docs, glove_params={"seed": 3}, out_dir=None)
+        run_comparison(corpus_docs, glove_params={"callbacks": []}, out_dir=None)
+    with pytest.raises(ValueError, match="seed is given different values"):
+        run_comparison(corpus_docs, glove_params={"seed": 3}, sgns_params={"seed": 4}, out_dir=None)
+    with pytest.raises(ValueError, match="min_count is given different values"):
+        run_comparison(corpus_docs, min_count=2, glove_params={"min_count": 3}, out_dir=None)
     with pytest.raises(ValueError, match="not supported"):
         run_comparison(corpus_docs, word2vec_params={"sg": 0}, out_dir=None)
     with pytest.raises(ValueError, match="GloVe"):
