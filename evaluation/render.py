@@ -113,6 +113,10 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
              f"{fmt(c.diff)} [{fmt(c.ci[0])}, {fmt(c.ci[1])}]", fmt_p(c.p_bootstrap),
              f"{fmt_p(c.p_test)} ({TEST_LABELS[c.test]})", fmt_p(c.p_holm), "yes" if c.significant else "no",
              str(c.n_items)] for c in report.comparisons]
+    if n_seeds > 1:
+        out.append(("Differences over seeds (Holm-adjusted, 5% level)",
+                    ["set", "difference", "mean diff", "min – max", "seeds ahead", "seeds significant"],
+                    seed_difference_rows(report)))
     out.append(("Paired comparisons (Holm's correction over all of them)",
                 ["set", "seed", "difference", "diff [95% CI]", "p (bootstrap)", "p (test)", "p (Holm)",
                  "significant", "common items"], rows))
@@ -156,6 +160,23 @@ def tables(report: Report) -> list[tuple[str, list[str], list[list[str]]]]:
         out.append(("Training curves", ["run", "seed", "epochs", "first loss", "last loss", "seconds",
                                         "last epoch's Spearman"], rows))
     return out
+
+
+def seed_difference_rows(report: Report) -> list[list[str]]:
+    """Per compared pair and set: the difference ``a - b`` over seeds, and on how many seeds ``a`` is
+    ahead and significantly so (after Holm)."""
+    groups: dict[tuple[str, str, str], list] = {}
+    for c in report.comparisons:
+        groups.setdefault((c.set, c.a, c.b), []).append(c)
+    rows = []
+    for (set_name, a, b), cmps in groups.items():
+        diffs = [c.diff for c in cmps]
+        sign = 1 if np.mean(diffs) >= 0 else -1
+        ahead = sum(1 for d in diffs if sign * d > 0)
+        significant = sum(1 for c in cmps if sign * c.diff > 0 and c.significant)
+        rows.append([set_name, f"{a} − {b}", fmt(float(np.mean(diffs))), f"{fmt(min(diffs))} – {fmt(max(diffs))}",
+                     f"{ahead}/{len(cmps)} ({a if sign > 0 else b})", f"{significant}/{len(cmps)}"])
+    return rows
 
 
 def _intro(report: Report) -> str:

@@ -572,11 +572,13 @@ def _figures(last: Sequence[TrainedVectors], scores, datasets, questions_name: s
     runs = {e.run or e.name: e for e in reversed(list(last))}
     runs = {name: runs[name] for name in dict.fromkeys(e.run or e.name for e in last)}
     losses = {name: [p.loss for p in e.curve] for name, e in runs.items() if any(p.loss is not None for p in e.curve)}
-    if not losses:
+    figures: dict[str, go.Figure] = {}
+    if losses:
+        figures["loss"] = loss_figure(losses, template=template)
+        figures["loss_relative"] = relative_loss_figure(losses, template=template)
+    else:
         notes.append("no training losses given")
     curves = {name: list(e.curve) for name, e in runs.items() if any(p.scores for p in e.curve)}
-    figures: dict[str, go.Figure] = {"loss": loss_figure(losses, template=template),
-                                     "loss_relative": relative_loss_figure(losses, template=template)}
     if curves:
         figures["similarity_vs_epoch"] = curve_figure(curves, x="epoch", template=template)
         if all(p.seconds is not None for c in curves.values() for p in c):

@@ -152,6 +152,7 @@ def test_grid_check_and_comparison_pairs(report_models, tmp_path):
 def test_markdown_and_summary_show_the_same_numbers(built_report):
     md = built_report.paths["md"].read_text()
     assert "## Verdicts" in md and "## Paired comparisons" in md and "| glove (W+W~) |" in md
+    assert "## Differences over seeds" in md and "| wordsim353 | glove (W+W~) − sgns |" in md
     text = summary_table(built_report)
     lines = text.splitlines()
     assert lines[0].split()[0] == "model" and "wordsim353" in lines[0] and "tokens/s" in lines[0]
@@ -199,7 +200,7 @@ def test_compare_custom_sets_dark_pca(report_models, tmp_path):
     first = (tmp_path / "out" / "report.json").read_text()
     rep2 = compare(report_models, out_dir=tmp_path / "out", similarity_sets=[pairs], analogy_file=questions,
                    n_boot=100, map_method="pca", n_maps=0, analogy_methods=("3cosadd",))
-    assert "no training losses given" in rep2.notes
+    assert "no training losses given" in rep2.notes and "loss" not in rep2.figures  # no empty charts
     assert json.loads((tmp_path / "out" / "report.json").read_text())["config"]["template"] == "glove_gensim_light"
     assert json.loads(first)["config"]["template"] == "glove_gensim_dark"
     with pytest.raises(ValueError, match="at least one model"):
