@@ -8,6 +8,20 @@ Examples
 '0.5000 [0.2500, 0.7500]'
 >>> fmt_p(0.000012)
 '1.2e-05'
+>>> import numpy as np
+>>> from gensim.models import KeyedVectors
+>>> from evaluation.report import compare
+>>> from evaluation.similarity import read_word_pairs
+>>> words = sorted({w for pair in read_word_pairs("wordsim353").pairs for w in pair})
+>>> models = {}
+>>> for name, seed in (("a", 0), ("b", 1)):
+...     models[name] = KeyedVectors(8)
+...     models[name].add_vectors(words, np.random.default_rng(seed).normal(size=(len(words), 8)).astype(np.float32))
+>>> report = compare(models, out_dir=None, similarity_sets=["wordsim353"], analogy_methods=(), n_boot=50, n_maps=0)
+>>> summary_table(report).splitlines()[0].split()[:3]
+['model', 'wordsim353', 'seconds']
+>>> render_markdown(report).splitlines()[0], render_html(report).startswith("<!DOCTYPE html>")
+('# Word vector comparison', True)
 """
 from __future__ import annotations
 
