@@ -36,7 +36,7 @@ import itertools
 import logging
 import os
 import time
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from evaluation.cost import MemorySampler, TrainingCost
 from evaluation.curves import CurveRecorder
@@ -345,6 +345,15 @@ def _finish(recorder: CurveRecorder, start: float, seconds: float, peak_bytes: i
     return recorder.shifted(prepare), cost
 
 
+def _measured(train: Callable[[], Any]) -> tuple[Any, float, float, int]:
+    """Run ``train()`` under a :class:`MemorySampler`: (its result, start time, seconds, peak bytes)."""
+    with MemorySampler() as memory:
+        start = time.perf_counter()
+        result = train()
+        seconds = time.perf_counter() - start
+    return result, start, seconds, memory.peak_bytes
+
+
 def _train_glove(corpus, vocabulary, params, seed, recorder, label, tokens, counted, progress):
     from glove_gensim.cooccur import count_cooccurrences
     from glove_gensim.embedding import make_keyed_vectors
@@ -352,20 +361,15 @@ def _train_glove(corpus, vocabulary, params, seed, recorder, label, tokens, coun
 
     probe = GloVe(**params)  # the counting settings after defaults
     key = tuple(getattr(probe, k) for k in COUNTING_KEYS)
-    if key not in counted:
-        with MemorySampler() as memory:
-            start = time.perf_counter()
-            cooccurrence = count_cooccurrences(corpus, vocabulary, window=probe.window, symmetric=probe.symmetric,
-                                               distance_weighting=probe.distance_weighting,
-                                               memory_limit=probe.memory_limit, progress=progress)
-            counted[key] = (cooccurrence, time.perf_counter() - start, memory.peak_bytes)
+    if key not in counted:  # one count per counting setting, shared by seeds and x_max variants
+        cooccurrence, _, count_seconds, count_peak = _measured(lambda: count_cooccurrences(
+            corpus, vocabulary, window=probe.window, symmetric=probe.symmetric,
+            distance_weighting=probe.distance_weighting, memory_limit=probe.memory_limit, progress=progress))
+        counted[key] = (cooccurrence, count_seconds, count_peak)
     cooccurrence, count_seconds, count_peak = counted[key]
-    with MemorySampler() as memory:
-        start = time.perf_counter()
-        model = GloVe.from_cooccurrence(cooccurrence, **params, seed=seed, callbacks=[recorder], progress=progress)
-        model.train()
-        seconds = time.perf_counter() - start + count_seconds
-    curve, cost = _finish(recorder, start, seconds, max(memory.peak_bytes, count_peak), tokens, model.epochs,
+    model, start, seconds, peak = _measured(lambda: GloVe.from_cooccurrence(
+        cooccurrence, **params, seed=seed, callbacks=[recorder], progress=progress).train())
+    curve, cost = _finish(recorder, start, seconds + count_seconds, max(peak, count_peak), tokens, model.epochs,
                           before=count_seconds)
     word, context = model.word_vectors, model.context_vectors
     views = {"W+W~": word + context, "W": word, "W~": context}
@@ -379,23 +383,19 @@ def _train_glove(corpus, vocabulary, params, seed, recorder, label, tokens, coun
 def _train_sgns(corpus, vocabulary, params, seed, recorder, label, tokens, counted, progress):
     from baselines.sgns import SkipGramNS
 
-    with MemorySampler() as memory:
-        start = time.perf_counter()
-        model = SkipGramNS(vocabulary=vocabulary, **params, seed=seed, callbacks=[recorder], progress=progress)
-        model.train(corpus)
-        seconds = time.perf_counter() - start
-    curve, cost = _finish(recorder, start, seconds, memory.peak_bytes, tokens, model.epochs)
-    return [TrainedVectors(name=label, kv=model.wv, seed=seed, family="SGNS", implementation=SGNS, run=label,
-                           settings=_settings(SGNS, model, params), curve=curve, cost=cost)]
+    measured = _measured(lambda: SkipGramNS(vocabulary=vocabulary, **params, seed=seed, callbacks=[recorder],
+                                            progress=progress).train(corpus))
+    return _sgns_entries(SGNS, label, seed, params, recorder, tokens, *measured)
 
 
 def _train_word2vec(corpus, vocabulary, params, seed, recorder, label, tokens, counted, progress):
     from baselines.word2vec import train_word2vec
 
-    with MemorySampler() as memory:
-        start = time.perf_counter()
-        model, _ = train_word2vec(corpus, vocabulary, callbacks=[recorder], **params, seed=seed)
-        seconds = time.perf_counter() - start
-    curve, cost = _finish(recorder, start, seconds, memory.peak_bytes, tokens, model.epochs)
-    return [TrainedVectors(name=label, kv=model.wv, seed=seed, family="SGNS", implementation=WORD2VEC, run=label,
-                           settings=_settings(WORD2VEC, model, params), curve=curve, cost=cost)]
+    measured = _measured(lambda: train_word2vec(corpus, vocabulary, callbacks=[recorder], **params, seed=seed)[0])
+    return _sgns_entries(WORD2VEC, label, seed, params, recorder, tokens, *measured)
+
+
+def _sgns_entries(implementation, label, seed, params, recorder, tokens, model, start, seconds, peak):
+    curve, cost = _finish(recorder, start, seconds, peak, tokens, model.epochs)
+    return [TrainedVectors(name=label, kv=model.wv, seed=seed, family="SGNS", implementation=implementation,
+                           run=label, settings=_settings(implementation, model, params), curve=curve, cost=cost)]
