@@ -184,6 +184,8 @@ class Verdict:
     @property
     def line(self) -> str:
         seeds = f"{self.n_seeds} seed{'s' if self.n_seeds != 1 else ''}"
+        if self.diff == 0 and self.n_ahead == 0:
+            return f"{self.set}: {self.better} and {self.worse} tie (the same score on {seeds})"
         holm_text = (f"survives Holm's correction (p_holm <= {self.max_p_holm:.2g})" if self.survives else
                      f"does not survive Holm's correction (significant on {self.n_significant} of {seeds}, "
                      f"p_holm up to {self.max_p_holm:.2g})")
@@ -204,6 +206,8 @@ def verdict(comparisons: Sequence[Comparison], data_set: str, a: str, b: str) ->
     >>> c = Comparison("a", "b", "s", 1, "spearman", -0.1, (-0.2, 0.0), 0.04, "williams", 0.001, 0.002, 50)
     >>> verdict([c], "s", "a", "b").line
     "s: b better than a by +0.100 (ahead on 1 of 1 seed); the difference survives Holm's correction (p_holm <= 0.002)"
+    >>> verdict([replace(c, diff=0.0)], "s", "a", "b").line
+    's: a and b tie (the same score on 1 seed)'
     """
     signed = []
     for c in comparisons:
