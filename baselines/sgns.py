@@ -16,7 +16,7 @@ from __future__ import annotations
 import logging
 import math
 import os
-from typing import Iterable, Sequence
+from typing import Any, Iterable
 
 import jax
 import jax.numpy as jnp
@@ -25,7 +25,7 @@ import numpy as np
 from baselines import sgns_core as core
 from baselines.pairs import keep_probabilities, negative_table, skipgram_pairs
 from glove_gensim.corpus import Corpus
-from glove_gensim.embedding import CorpusOptions, EmbeddingModel
+from glove_gensim.embedding import EmbeddingModel, export_table
 from glove_gensim.validation import check_int, check_positive
 from glove_gensim.progress import progress_bar
 from glove_gensim.vocab import Vocabulary
@@ -44,15 +44,9 @@ class SkipGramNS(EmbeddingModel):
     sentences : iterable of list of str, optional
         Token lists (gensim's ``sentences``); with a corpus the model trains at once.
     corpus_file : path, optional
-        A text file or a directory of text files (read with ``tokenizer`` / ``line_is_document``).
-    vocabulary : Vocabulary, optional
-        Use this vocabulary (e.g. ``glove.vocabulary``) instead of counting one.
-    vector_size : int
-        Dimension of the vectors.
+        A text file or a directory of text files (read with ``corpus_options``).
     window : int
         Largest context distance; each centre word draws its window uniformly in ``1..window``.
-    min_count, max_vocab_size, max_final_vocab : int
-        Vocabulary pruning, as gensim's (ignored with ``vocabulary=``).
     negative : int
         Negative samples per (centre, context) pair.
     ns_exponent : float
@@ -60,9 +54,8 @@ class SkipGramNS(EmbeddingModel):
     sample : float
         Frequent-word subsampling threshold (0: none).
     alpha, min_alpha : float
-        Learning rate at the start and at the end of training (linear decay over all epochs).
-    epochs : int
-        Passes over the corpus.
+        Learning rate at the start and at the end of training (linear decay over all epochs);
+        :attr:`learning_rate` is ``alpha``, halved by divergence restarts.
     batch_size : int
         Pairs per SGD update.
     group_size : int
@@ -77,42 +70,37 @@ class SkipGramNS(EmbeddingModel):
         Shuffle each epoch's pairs over the whole corpus. Default ``False``: pairs come in corpus
         order, as word2vec and gensim train (measured on political.txt, corpus order gave
         SimLex-999 0.148 against 0.104 shuffled, at equal WordSim-353).
-    seed : int
-        Fixes initialisation, subsampling, windows, shuffles and negatives.
-    export : {"input", "input+output", "output", "concat"}
-        What ``wv`` holds: input vectors (word2vec's and gensim's ``wv``, default), their sum
-        with the output vectors, the output vectors, or both side by side.
-    callbacks : sequence
-        Objects with gensim's hooks (``on_epoch_end(model)``...).
-    compute_loss : bool
-        Record each epoch's mean loss per pair in ``loss_history``.
-    tokenizer, token_pattern, line_is_document, errors
-        How ``corpus_file`` is read (see :class:`glove_gensim.corpus.Corpus`).
-    progress : bool
-        tqdm bars on stderr.
+    **shared
+        The parameters every model takes (:class:`~glove_gensim.embedding.EmbeddingModel`):
+        ``vector_size``, ``min_count``, ``max_vocab_size``, ``max_final_vocab``, ``epochs``
+        (here 5), ``seed``, ``export`` (here ``"input"``: word2vec's and gensim's ``wv``, the
+        default; ``"input+output"``; ``"output"``; ``"concat"``), ``callbacks``,
+        ``compute_loss``, ``corpus_options``, ``progress``, ``checkpoint_dir``,
+        ``checkpoint_every``, ``on_divergence``, ``max_restarts``, ``vocabulary`` (e.g.
+        ``glove.vocabulary``, to train over the same words; kept when a corpus comes later),
+        ``engine``, ``workers``.
 
     Examples
     --------
-    >>> from gensim.test.utils import datapath
-    >>> model = SkipGramNS(corpus_file=datapath("lee_background.cor"), vector_size=50)  # doctest: +SKIP
-    >>> model.wv.most_similar("government", topn=3)  # doctest: +SKIP
-    >>> sgns = SkipGramNS(corpus_file=path, vocabulary=glove.vocabulary)  # same words as GloVe  # doctest: +SKIP
+    >>> from gensim.test.utils import common_texts
+    >>> model = SkipGramNS(common_texts, vector_size=8, window=2, min_count=1, epochs=2, sample=0,
+    ...                    batch_size=64, group_size=8, shared_negatives=4)
+    >>> model.wv.vectors.shape, len(model.loss_history)
+    ((12, 8), 2)
+    >>> same_words = SkipGramNS(common_texts, vocabulary=model.vocabulary, vector_size=8, epochs=1,
+    ...                         sample=0, batch_size=64, group_size=8, shared_negatives=4)
+    >>> same_words.wv.index_to_key == model.wv.index_to_key
+    True
     """
 
     _file_kind = "baselines.sgns_model"
-    _exports = ("input", "input+output", "output", "concat")
+    _exports = {"input": "word", "input+output": "sum", "output": "context", "concat": "concat"}
 
-    def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
-                 vocabulary: Vocabulary | None = None, vector_size: int = 100, window: int = 5,
-                 min_count: int = 5, max_vocab_size: int | None = None, max_final_vocab: int | None = None,
-                 negative: int = 5, ns_exponent: float = 0.75, sample: float = 1e-3, alpha: float = 0.025,
-                 min_alpha: float = 0.0001, epochs: int = 5, batch_size: int = 1024, group_size: int = 64,
-                 shared_negatives: int = 16, max_row_steps: float = 0.0, shuffle: bool = False, seed: int = 1,
-                 export: str = "input", callbacks: Sequence = (), compute_loss: bool = True,
-                 tokenizer: str = "regex", token_pattern: str | None = None, line_is_document: bool = False,
-                 errors: str = "replace", progress: bool = False,
-                 corpus_options: CorpusOptions | None = None, checkpoint_dir: str | os.PathLike | None = None,
-                 checkpoint_every: int = 1, on_divergence: str = "raise", max_restarts: int = 3) -> None:
+    def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None, *,
+                 window: int = 5, negative: int = 5, ns_exponent: float = 0.75, sample: float = 1e-3,
+                 alpha: float = 0.025, min_alpha: float = 0.0001, batch_size: int = 1024,
+                 group_size: int = 64, shared_negatives: int = 16, max_row_steps: float = 0.0,
+                 shuffle: bool = False, **shared: Any) -> None:
         self.window = window
         self.negative = negative
         self.ns_exponent = ns_exponent
@@ -129,14 +117,7 @@ class SkipGramNS(EmbeddingModel):
         self._keep = self._table = None
         self._prefetched = None
         self._rate_scale = 1.0
-        self._given_vocabulary = vocabulary
-        corpus_options = corpus_options or CorpusOptions(tokenizer, token_pattern, line_is_document, errors)
-        super().__init__(sentences, corpus_file, vocabulary, vector_size=vector_size, min_count=min_count,
-                         max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, epochs=epochs,
-                         seed=seed, export=export, callbacks=callbacks, compute_loss=compute_loss,
-                         corpus_options=corpus_options, progress=progress, checkpoint_dir=checkpoint_dir,
-                         checkpoint_every=checkpoint_every, on_divergence=on_divergence,
-                         max_restarts=max_restarts)
+        super().__init__(sentences, corpus_file, **shared)
 
     # ----- validation --------------------------------------------------------------------------
     def _validate(self) -> None:
@@ -162,14 +143,30 @@ class SkipGramNS(EmbeddingModel):
 
     @property
     def step_config(self) -> core.StepConfig:
-        """The static shape of the batched update (:class:`baselines.sgns_core.StepConfig`)."""
+        """The static shape of the batched update (:class:`baselines.sgns_core.StepConfig`).
+
+        Examples
+        --------
+        >>> SkipGramNS(batch_size=64, group_size=8, shared_negatives=4).step_config
+        StepConfig(batch_size=64, group_size=8, shared_negatives=4, negative=5, max_row_steps=0.0, scatter='add')
+        """
         return core.StepConfig(int(self.batch_size), int(self.group_size), int(self.shared_negatives),
                                int(self.negative), float(self.max_row_steps), "add")
 
     @property
     def learning_rate(self) -> float:
         """The starting rate in use: ``alpha``, halved after each divergence restart
-        (``on_divergence="restart"``); ``min_alpha`` is scaled alike."""
+        (``on_divergence="restart"``); ``min_alpha`` is scaled alike.
+
+        Examples
+        --------
+        >>> model = SkipGramNS(alpha=0.04, min_alpha=0.001)
+        >>> model.learning_rate
+        0.04
+        >>> model.learning_rate = 0.02  # what a divergence restart does
+        >>> model.learning_rate, model.alpha
+        (0.02, 0.04)
+        """
         return self.alpha * self._rate_scale
 
     @learning_rate.setter
@@ -181,7 +178,17 @@ class SkipGramNS(EmbeddingModel):
     def build_vocab(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
                     vocabulary: Vocabulary | None = None) -> "SkipGramNS":
         """As :meth:`EmbeddingModel.build_vocab`; a ``vocabulary`` given to the constructor is kept
-        when a corpus comes later (``SkipGramNS(vocabulary=v).train(corpus)`` trains over ``v``)."""
+        when a corpus comes later (``SkipGramNS(vocabulary=v).train(corpus)`` trains over ``v``).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> vocabulary = Vocabulary(["graph", "trees", "user"], [3, 3, 3])
+        >>> model = SkipGramNS(vocabulary=vocabulary, vector_size=8, sample=0, batch_size=64, group_size=8,
+        ...                    shared_negatives=4)
+        >>> model.build_vocab(common_texts).vocabulary is vocabulary
+        True
+        """
         if vocabulary is None and self._given_vocabulary is not None:
             vocabulary = self._given_vocabulary
         return super().build_vocab(sentences, corpus_file, vocabulary)
@@ -277,20 +284,34 @@ class SkipGramNS(EmbeddingModel):
     # ----- vectors and files -------------------------------------------------------------------
     @property
     def input_vectors(self) -> np.ndarray:
-        """word2vec's ``syn0``, ``[V, vector_size]``."""
-        return np.asarray(self._vectors[: len(self.vocabulary)])
+        """word2vec's ``syn0``, ``[V, vector_size]`` (what ``wv`` holds by default).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> model = SkipGramNS(common_texts, vector_size=8, window=2, min_count=1, epochs=2, sample=0,
+        ...                    batch_size=64, group_size=8, shared_negatives=4)
+        >>> np.array_equal(model.input_vectors, model.wv.vectors)
+        True
+        """
+        return export_table(self._stacked_vectors(), len(self.vocabulary), "word")
 
     @property
     def output_vectors(self) -> np.ndarray:
-        """word2vec's ``syn1neg``, ``[V, vector_size]``."""
-        return np.asarray(self._vectors[len(self.vocabulary):])
+        """word2vec's ``syn1neg``, ``[V, vector_size]`` (initialised at 0).
 
-    def _export_vectors(self) -> np.ndarray:
-        vectors = np.asarray(self._vectors)
-        n = len(self.vocabulary)
-        syn0, syn1 = vectors[:n], vectors[n:]
-        return {"input": lambda: syn0, "output": lambda: syn1, "input+output": lambda: syn0 + syn1,
-                "concat": lambda: np.concatenate([syn0, syn1], axis=1)}[self.export]()
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> model = SkipGramNS(vector_size=8, window=2, min_count=1, sample=0, batch_size=64, group_size=8,
+        ...                    shared_negatives=4).build_vocab(common_texts)
+        >>> model.output_vectors.shape, float(abs(model.output_vectors).max())
+        ((12, 8), 0.0)
+        """
+        return export_table(self._stacked_vectors(), len(self.vocabulary), "context")
+
+    def _stacked_vectors(self) -> np.ndarray:
+        return np.asarray(self._vectors)
 
     def _data_arrays(self) -> dict[str, np.ndarray]:
         if self._ids is None:
@@ -313,13 +334,3 @@ class SkipGramNS(EmbeddingModel):
         if len(self._ids) and (self._ids.min() < 0 or self._ids.max() >= len(self.vocabulary)):
             raise ValueError("token ids outside the vocabulary")
         self._setup_tables()
-
-    def _config(self) -> dict:
-        return {"vector_size": self.vector_size, "window": self.window, "min_count": self.min_count,
-                "max_vocab_size": self.max_vocab_size, "max_final_vocab": self.max_final_vocab,
-                "negative": self.negative, "ns_exponent": self.ns_exponent, "sample": self.sample,
-                "alpha": self.alpha, "min_alpha": self.min_alpha, "epochs": self.epochs,
-                "batch_size": self.batch_size, "group_size": self.group_size,
-                "shared_negatives": self.shared_negatives, "max_row_steps": self.max_row_steps,
-                "shuffle": self.shuffle,
-                "seed": self.seed, "export": self.export, "compute_loss": self.compute_loss}

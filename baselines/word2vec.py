@@ -8,6 +8,7 @@ table and the dropped out-of-vocabulary tokens are the same as ours; the documen
 """
 from __future__ import annotations
 
+import inspect
 import logging
 from typing import Iterable
 
@@ -17,8 +18,26 @@ from glove_gensim.vocab import Vocabulary
 
 logger = logging.getLogger(__name__)
 
-DEFAULTS = dict(vector_size=100, window=5, negative=5, ns_exponent=0.75, sample=1e-3, alpha=0.025,
-                min_alpha=0.0001, epochs=5, seed=1, workers=2)
+SHARED_PARAMETERS = ("vector_size", "window", "negative", "ns_exponent", "sample", "alpha", "min_alpha",
+                     "epochs", "seed")
+"""Parameters that gensim's ``Word2Vec`` and :class:`baselines.sgns.SkipGramNS` share (same names,
+same meaning); their defaults are ``SkipGramNS``'s."""
+WORKERS = 2
+"""gensim's worker threads unless ``workers=`` is given."""
+
+
+def sgns_defaults() -> dict:
+    """``SkipGramNS``'s defaults of :data:`SHARED_PARAMETERS`, the one place they are held.
+
+    Examples
+    --------
+    >>> sgns_defaults()["window"]
+    5
+    """
+    from baselines.sgns import SkipGramNS
+
+    parameters = inspect.signature(SkipGramNS).parameters
+    return {name: parameters[name].default for name in SHARED_PARAMETERS}
 
 
 class _EpochLoss:
@@ -55,8 +74,8 @@ def train_word2vec(corpus: Iterable, vocabulary: Vocabulary, callbacks=(), **par
     callbacks : sequence of gensim callbacks
         Extra callbacks run after the loss recorder.
     **params
-        ``vector_size, window, negative, ns_exponent, sample, alpha, min_alpha, epochs, seed,
-        workers`` (defaults: gensim's, with ``workers=2``); anything else is passed to ``Word2Vec``.
+        :data:`SHARED_PARAMETERS` (defaults: ``SkipGramNS``'s) and ``workers`` (default
+        :data:`WORKERS`); anything else is passed to ``Word2Vec``.
 
     Returns
     -------
@@ -78,7 +97,7 @@ def train_word2vec(corpus: Iterable, vocabulary: Vocabulary, callbacks=(), **par
         if forced in params:
             raise ValueError(f"{forced} is fixed by train_word2vec (skip-gram, negative sampling, our "
                              f"vocabulary and documents); remove {forced}=")
-    options = {**DEFAULTS, **params}
+    options = {**sgns_defaults(), "workers": WORKERS, **params}
     for name in ("vector_size", "window", "negative", "epochs", "workers"):
         check_int(name, options[name], 1)
     check_int("seed", options["seed"], 0)

@@ -8,14 +8,14 @@ from __future__ import annotations
 
 import importlib
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 _EXPORTS = {
     "Corpus": "glove_gensim.corpus", "make_tokenizer": "glove_gensim.corpus",
     "Vocabulary": "glove_gensim.vocab",
     "Cooccurrence": "glove_gensim.cooccur", "count_cooccurrences": "glove_gensim.cooccur",
     "GloVe": "glove_gensim.model", "auto_batch_size": "glove_gensim.model",
-    "TrainingDivergedError": "glove_gensim.embedding", "CorpusOptions": "glove_gensim.embedding",
+    "TrainingDivergedError": "glove_gensim.embedding", "CorpusOptions": "glove_gensim.corpus",
     "EpochLogger": "glove_gensim.callbacks", "NeighborsLogger": "glove_gensim.callbacks",
     "load_glove": "glove_gensim.io", "save_glove_text": "glove_gensim.io",
     "save_word2vec_text": "glove_gensim.io", "save_glove_binary": "glove_gensim.io",

@@ -17,7 +17,7 @@ import logging
 import os
 import re
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
@@ -39,8 +39,37 @@ def _count_and_replace(exc: UnicodeDecodeError) -> tuple[str, int]:
 
 
 codecs.register_error(_ERROR_HANDLER, _count_and_replace)
+_reported: set = set()  # (file version, byte range) whose replacements were logged: once per process
+
+
+def _report_replacements(path: Path, start: int, end: int | None, count: int) -> None:
+    """Log ``count`` replacements at WARNING the first time this version of ``path`` is read
+    (a command reads a corpus several times), at DEBUG afterwards."""
+    info = os.stat(path)
+    key = (str(Path(path).resolve()), info.st_size, info.st_mtime_ns, start, end)
+    level = logging.DEBUG if key in _reported else logging.WARNING
+    _reported.add(key)
+    logger.log(level, "%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD", path, count)
 
 Tokenizer = Callable[[str], list]
+
+
+def _check_tokenizer(tokenizer: str, token_pattern: str | None) -> re.Pattern | None:
+    """Validate a tokenizer name and pattern; the compiled pattern for ``"regex"``."""
+    if tokenizer not in TOKENIZERS:
+        raise ValueError(f"tokenizer must be one of {TOKENIZERS}, not {tokenizer!r}; for a custom "
+                         "pattern use tokenizer='regex', token_pattern=r'...'")
+    if token_pattern is not None and tokenizer != "regex":
+        raise ValueError("token_pattern is only used with tokenizer='regex'")
+    if tokenizer != "regex":
+        return None
+    try:
+        pattern = re.compile(token_pattern or DEFAULT_TOKEN_PATTERN)
+    except (re.error, TypeError) as exc:
+        raise ValueError(f"token_pattern {token_pattern!r} is not a valid regular expression: {exc}") from exc
+    if pattern.groups:
+        raise ValueError(f"token_pattern {pattern.pattern!r} has capturing groups; use (?:...) instead")
+    return pattern
 
 
 def make_tokenizer(tokenizer: str = "regex", token_pattern: str | None = None,
@@ -69,11 +98,7 @@ def make_tokenizer(tokenizer: str = "regex", token_pattern: str | None = None,
     >>> make_tokenizer()("Don\u2019t PANIC, 42 times!")
     ["don't", 'panic', '42', 'times']
     """
-    if tokenizer not in TOKENIZERS:
-        raise ValueError(f"tokenizer must be one of {TOKENIZERS}, not {tokenizer!r}; for a custom "
-                         "pattern use tokenizer='regex', token_pattern=r'...'")
-    if token_pattern is not None and tokenizer != "regex":
-        raise ValueError("token_pattern is only used with tokenizer='regex'")
+    pattern = _check_tokenizer(tokenizer, token_pattern)
     if tokenizer == "whitespace":
         return str.split
     if tokenizer == "treebank":
@@ -83,12 +108,6 @@ def make_tokenizer(tokenizer: str = "regex", token_pattern: str | None = None,
         if lowercase:
             return lambda text: treebank.tokenize(text.translate(_CURLY_APOSTROPHES).lower())
         return treebank.tokenize
-    try:
-        pattern = re.compile(token_pattern or DEFAULT_TOKEN_PATTERN)
-    except re.error as exc:
-        raise ValueError(f"token_pattern {token_pattern!r} is not a valid regular expression: {exc}") from exc
-    if pattern.groups:
-        raise ValueError(f"token_pattern {pattern.pattern!r} has capturing groups; use (?:...) instead")
     if lowercase:
         return lambda text: pattern.findall(text.translate(_CURLY_APOSTROPHES).lower())
     return pattern.findall
@@ -125,8 +144,8 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
                         end: int | None = None) -> Iterator[str]:
     """Yield the documents of one UTF-8 text file as strings, reading it block by block.
 
-    Invalid UTF-8 is replaced by U+FFFD and the number of replacements logged once per file
-    (``errors="replace"``), or raises ``ValueError`` naming the file and byte offset
+    Invalid UTF-8 is replaced by U+FFFD and the number of replacements logged once per file and
+    process, however many passes read it (``errors="replace"``), or raises ``ValueError`` naming the file and byte offset
     (``errors="strict"``).
 
     ``start``/``end`` read only the bytes ``[start, end)`` (error offsets stay file offsets);
@@ -161,19 +180,17 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
             if final:
                 break
     if _replacements.count:
-        logger.warning("%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD", path,
-                       _replacements.count)
+        _report_replacements(path, start, end, _replacements.count)
 
 
-@dataclass
-class Corpus:
-    """A re-iterable stream of documents (lists of tokens) from a path or a token iterable.
+@dataclass(frozen=True)
+class CorpusOptions:
+    """How raw text is read: one value shared by :class:`Corpus`, the models and the Dask path.
+
+    Validated on construction, so a bad option fails before any file is opened.
 
     Parameters
     ----------
-    source : str, PathLike or iterable of list of str
-        A text file, a directory of text files, or a re-iterable of token lists (a list,
-        gensim's ``LineSentence``, ``Text8Corpus``, ``PathLineSentences``...).
     tokenizer : {"regex", "whitespace", "treebank"}
         How raw text is split into tokens (see :func:`make_tokenizer`). Ignored for token iterables.
     token_pattern : str, optional
@@ -185,35 +202,85 @@ class Corpus:
 
     Examples
     --------
-    >>> docs = Corpus([["hello", "world"], ["bye"]])
-    >>> list(docs)
-    [['hello', 'world'], ['bye']]
+    >>> options = CorpusOptions(tokenizer="whitespace", line_is_document=True)
+    >>> options.make_tokenizer()("Hello , world")
+    ['Hello', ',', 'world']
+    >>> CorpusOptions(errors="ignore")
+    Traceback (most recent call last):
+    ...
+    ValueError: errors must be 'replace' or 'strict', not 'ignore'
     """
 
-    source: object
     tokenizer: str = "regex"
     token_pattern: str | None = None
     line_is_document: bool = False
     errors: str = "replace"
-    _files: list = field(init=False, repr=False, default_factory=list)
-    _tokenize: Tokenizer | None = field(init=False, repr=False, default=None)
 
     def __post_init__(self) -> None:
-        if isinstance(self.source, Corpus):
-            raise TypeError("source is already a Corpus; pass it directly instead of wrapping it")
+        _check_tokenizer(self.tokenizer, self.token_pattern)
+        if not isinstance(self.line_is_document, bool):
+            raise ValueError(f"line_is_document must be True or False, not {self.line_is_document!r}")
         if self.errors not in ("replace", "strict"):
             raise ValueError(f"errors must be 'replace' or 'strict', not {self.errors!r}")
-        if isinstance(self.source, (str, os.PathLike)):
-            self._files = list_text_files(self.source)
-            self._tokenize = make_tokenizer(self.tokenizer, self.token_pattern)
+
+    def make_tokenizer(self) -> Tokenizer:
+        """The ``str -> list[str]`` function of :attr:`tokenizer` and :attr:`token_pattern`."""
+        return make_tokenizer(self.tokenizer, self.token_pattern)
+
+
+class Corpus:
+    """A re-iterable stream of documents (lists of tokens) from a path or a token iterable.
+
+    Parameters
+    ----------
+    source : str, PathLike or iterable of list of str
+        A text file, a directory of text files, or a re-iterable of token lists (a list,
+        gensim's ``LineSentence``, ``Text8Corpus``, ``PathLineSentences``...).
+    options : CorpusOptions, optional
+        How raw text is read (default ``CorpusOptions()``).
+    tokenizer, token_pattern, line_is_document, errors
+        The fields of :class:`CorpusOptions`, as a shorthand for ``options=CorpusOptions(...)``
+        (giving both is an error).
+
+    Examples
+    --------
+    >>> docs = Corpus([["hello", "world"], ["bye"]])
+    >>> list(docs)
+    [['hello', 'world'], ['bye']]
+    >>> Corpus([["a"]], tokenizer="whitespace").options == CorpusOptions(tokenizer="whitespace")
+    True
+    """
+
+    def __init__(self, source: object, options: CorpusOptions | None = None, *,
+                 tokenizer: str | None = None, token_pattern: str | None = None,
+                 line_is_document: bool | None = None, errors: str | None = None) -> None:
+        fields = {name: value for name, value in (("tokenizer", tokenizer), ("token_pattern", token_pattern),
+                                                  ("line_is_document", line_is_document), ("errors", errors))
+                  if value is not None}
+        if options is not None and fields:
+            raise TypeError(f"give options=CorpusOptions(...) or {', '.join(fields)}=..., not both")
+        if options is not None and not isinstance(options, CorpusOptions):
+            raise TypeError(f"options must be a CorpusOptions, not {type(options).__name__}")
+        if isinstance(source, Corpus):
+            raise TypeError("source is already a Corpus; pass it directly instead of wrapping it")
+        self.source = source
+        self.options = options if options is not None else CorpusOptions(**fields)
+        self._files: list[Path] = []
+        self._tokenize: Tokenizer | None = None
+        if isinstance(source, (str, os.PathLike)):
+            self._files = list_text_files(source)
+            self._tokenize = self.options.make_tokenizer()
             return
-        if isinstance(self.source, bytes) or not isinstance(self.source, Iterable):
+        if isinstance(source, bytes) or not isinstance(source, Iterable):
             raise TypeError(f"source must be a path or an iterable of token lists, not "
-                            f"{type(self.source).__name__}")
-        if iter(self.source) is self.source:
+                            f"{type(source).__name__}")
+        if iter(source) is source:
             raise TypeError("source is a one-shot iterator (a generator?), but the corpus is read "
                             "more than once; pass a list, or a re-iterable such as "
                             "gensim.models.word2vec.LineSentence(path)")
+
+    def __repr__(self) -> str:
+        return f"Corpus({self.source!r}, options={self.options!r})"
 
     @property
     def files(self) -> list[Path]:
@@ -230,7 +297,7 @@ class Corpus:
     def __iter__(self) -> Iterator[list[str]]:
         if self._files:
             for path in self._files:
-                for text in iter_text_documents(path, self.line_is_document, self.errors):
+                for text in iter_text_documents(path, self.options.line_is_document, self.options.errors):
                     tokens = self._tokenize(text)
                     if tokens:
                         yield tokens

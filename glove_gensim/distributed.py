@@ -66,7 +66,7 @@ from typing import Iterator, Sequence
 import numba
 import numpy as np
 
-from glove_gensim.corpus import Corpus, iter_text_documents, make_tokenizer
+from glove_gensim.corpus import Corpus, CorpusOptions, iter_text_documents
 from glove_gensim.validation import check_int
 from glove_gensim.vocab import Vocabulary
 
@@ -91,18 +91,6 @@ class Piece:
 
 
 Partition = tuple  # of Piece, read in order
-
-
-@dataclass(frozen=True)
-class _ReadOptions:
-    tokenizer: str
-    token_pattern: str | None
-    line_is_document: bool
-    errors: str
-
-    @classmethod
-    def of(cls, corpus: Corpus) -> "_ReadOptions":
-        return cls(corpus.tokenizer, corpus.token_pattern, corpus.line_is_document, corpus.errors)
 
 
 # --------------------------------------------------------------------------------------------
@@ -201,9 +189,9 @@ def aligned_range(piece: Piece, line_is_document: bool) -> tuple[int, int | None
     return start, end
 
 
-def iter_partition(partition: Partition, options: _ReadOptions) -> Iterator[list[str]]:
+def iter_partition(partition: Partition, options: CorpusOptions) -> Iterator[list[str]]:
     """The documents (token lists) of one partition, as :class:`Corpus` yields them."""
-    tokenize = make_tokenizer(options.tokenizer, options.token_pattern)
+    tokenize = options.make_tokenizer()
     for piece in partition:
         bounds = aligned_range(piece, options.line_is_document)
         if bounds is None:
@@ -219,7 +207,7 @@ def iter_partition(partition: Partition, options: _ReadOptions) -> Iterator[list
 # Tasks (run in the workers)
 
 
-def _count_words(partition: Partition, options: _ReadOptions,
+def _count_words(partition: Partition, options: CorpusOptions,
                  max_vocab_size: int | None) -> tuple[Counter, int]:
     counter: Counter = Counter()
     total = 0
@@ -238,7 +226,7 @@ def _merge_words(*parts: tuple[Counter, int]) -> tuple[Counter, int]:
     return Vocabulary.merge_counters(c for c, _ in parts), sum(t for _, t in parts)
 
 
-def _count_pairs(partition: Partition, options: _ReadOptions, vocabulary: Vocabulary, window: int,
+def _count_pairs(partition: Partition, options: CorpusOptions, vocabulary: Vocabulary, window: int,
                  symmetric: bool, distance_weighting: bool, memory_limit: int | None, tmp_dir,
                  chunk_tokens: int) -> "PackedCounts":
     from glove_gensim.cooccur import count_partial
@@ -446,7 +434,7 @@ def build_vocabulary(documents, min_count: int = 5, max_vocab_size: int | None =
     corpus = _file_corpus(documents)
     with dask_client(client, workers) as dask:
         partitions = _partitions(dask, corpus, n_partitions, partition_bytes)
-        options = _ReadOptions.of(corpus)
+        options = corpus.options
         leaves = [dask.submit(_count_words, partition, options, max_vocab_size, pure=False)
                   for partition in partitions]
         counter, total = _map_reduce(dask, leaves, _merge_words, max(2, fan_in))
@@ -485,7 +473,7 @@ def count_cooccurrences(documents, vocabulary: Vocabulary, window: int = 10, sym
     _log_plan(corpus, vocabulary, window, memory_limit, tmp_dir)
     with dask_client(client, workers) as dask:
         partitions = _partitions(dask, corpus, n_partitions, partition_bytes)
-        options = _ReadOptions.of(corpus)
+        options = corpus.options
         [shared_vocabulary] = dask.scatter([vocabulary], broadcast=True, hash=False)
         leaves = [dask.submit(_count_pairs, partition, options, shared_vocabulary, window, symmetric,
                               distance_weighting, memory_limit, tmp_dir, chunk_tokens or _CHUNK_TOKENS,

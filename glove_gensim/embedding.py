@@ -10,18 +10,20 @@ initial state (``_init_state``), one epoch (``_run_epoch``) and the exported vec
 from __future__ import annotations
 
 import hashlib
+import inspect
 import json
 import logging
 import math
 import os
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any, ClassVar, Iterable, Sequence
 
 import numpy as np
 
-from glove_gensim.corpus import Corpus
+from glove_gensim.corpus import Corpus, CorpusOptions
+from glove_gensim.engine import ENGINES
 from glove_gensim.files import CorruptFileError, load_arrays, save_arrays
 from glove_gensim.progress import progress_bar
 from glove_gensim.validation import check_int
@@ -33,22 +35,65 @@ CALLBACK_HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_
 
 
 class TrainingDivergedError(FloatingPointError):
-    """The loss became NaN or infinite; the model keeps the last finite parameters."""
+    """The loss became NaN or infinite; the model keeps the last finite parameters.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import common_texts
+    >>> from glove_gensim.model import GloVe
+    >>> model = GloVe(vector_size=8, window=2, min_count=1, epochs=3, optimizer="sgd", learning_rate=1e6)
+    >>> try:
+    ...     model.train(common_texts)
+    ... except TrainingDivergedError as error:
+    ...     print("diverged; the vectors kept are finite:", bool(np.isfinite(model.wv.vectors).all()))
+    diverged; the vectors kept are finite: True
+    """
 
 
-@dataclass(frozen=True)
-class CorpusOptions:
-    """How raw text is read (see :class:`glove_gensim.corpus.Corpus`)."""
+def export_table(table: np.ndarray, n_words: int, part: str) -> np.ndarray:
+    """One export of a stacked table whose rows ``0..V-1`` are word (input) vectors and rows
+    ``V..2V-1`` context (output) vectors (rows past ``2V`` are padding).
 
-    tokenizer: str = "regex"
-    token_pattern: str | None = None
-    line_is_document: bool = False
-    errors: str = "replace"
+    Parameters
+    ----------
+    table : array [>= 2V, dim]
+    n_words : int
+        V.
+    part : {"word", "context", "sum", "concat"}
+        The word rows, the context rows, their sum, or both side by side (``[V, 2 dim]``).
+
+    Examples
+    --------
+    >>> table = np.arange(8.0).reshape(4, 2)
+    >>> export_table(table, 2, "sum")
+    array([[ 4.,  6.],
+           [ 8., 10.]])
+    >>> export_table(table, 2, "concat").shape
+    (2, 4)
+    """
+    table = np.asarray(table)
+    word, context = table[:n_words], table[n_words:2 * n_words]
+    if part == "word":
+        return word
+    if part == "context":
+        return context
+    if part == "sum":
+        return word + context
+    if part == "concat":
+        return np.concatenate([word, context], axis=1)
+    raise ValueError(f"part must be 'word', 'context', 'sum' or 'concat', not {part!r}")
 
 
 def make_keyed_vectors(words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):
     """A gensim ``KeyedVectors`` holding ``vectors`` ``[V, dim]`` in ``words`` order, each key's
-    ``count`` set when ``counts`` is given."""
+    ``count`` set when ``counts`` is given.
+
+    Examples
+    --------
+    >>> kv = make_keyed_vectors(["cat", "dog"], np.eye(2), counts=np.array([3, 1]))
+    >>> kv.index_to_key, int(kv.get_vecattr("cat", "count")), kv.vectors.dtype.name
+    (['cat', 'dog'], 3, 'float32')
+    """
     from gensim.models import KeyedVectors
 
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -61,40 +106,128 @@ def make_keyed_vectors(words: Sequence[str], vectors: np.ndarray, counts: np.nda
 
 
 class EmbeddingModel:
-    """Base of :class:`glove_gensim.model.GloVe` and :class:`baselines.sgns.SkipGramNS`."""
+    """Base of :class:`glove_gensim.model.GloVe` and :class:`baselines.sgns.SkipGramNS`: the
+    parameters and lifecycle they share.
+
+    Every parameter after ``corpus_file`` is keyword-only. A subclass declares its own parameters
+    in its ``__init__`` (and re-declares a shared one only to give it another default), stores
+    them, and hands the rest on with ``super().__init__(sentences, corpus_file, **shared)``;
+    :meth:`get_params` and the saved configuration are read from these signatures, as
+    scikit-learn does, and ``inspect.signature(cls)`` shows them all.
+
+    Parameters
+    ----------
+    sentences : iterable of list of str, optional
+        Token lists (gensim's ``sentences``, or a :class:`~glove_gensim.corpus.Corpus`); with a
+        corpus the model trains at once, as gensim's models do.
+    corpus_file : path, optional
+        A text file or a directory of text files, read with ``corpus_options``.
+    vector_size : int
+        Dimension of the vectors.
+    min_count, max_vocab_size, max_final_vocab : int
+        Vocabulary pruning, as gensim's (ignored with ``vocabulary=``).
+    epochs : int
+        Passes over the training data.
+    seed : int
+        Fixes initialisation and every random draw: the same seed on the same device gives the
+        same vectors.
+    export : str
+        What ``wv`` holds, one of the subclass's exports (default: its first).
+    callbacks : sequence
+        Objects with gensim's hooks (``on_epoch_end(model)``...), e.g. gensim ``CallbackAny2Vec``.
+    compute_loss : bool
+        Record the mean loss of each epoch in ``loss_history``.
+    corpus_options : CorpusOptions, optional
+        How ``corpus_file`` (or a path given as ``sentences``) is read; default ``CorpusOptions()``.
+        A :class:`~glove_gensim.corpus.Corpus` passed as ``sentences`` carries its own options;
+        giving other ones here is an error.
+    progress : bool
+        tqdm bars on stderr.
+    checkpoint_dir : path, optional
+        Write ``checkpoint.npz`` there every ``checkpoint_every`` epochs (see
+        :meth:`restore_checkpoint`).
+    checkpoint_every : int
+        Epochs between checkpoints.
+    on_divergence : {"raise", "restart"}
+        When the loss becomes NaN or infinite: raise :class:`TrainingDivergedError`, or restart
+        from the last finite state (or checkpoint) with half the learning rate, at most
+        ``max_restarts`` times.
+    max_restarts : int
+        Restarts allowed by ``on_divergence="restart"`` in one :meth:`train` call.
+    vocabulary : Vocabulary, optional
+        Use this vocabulary (e.g. another model's) instead of counting one.
+    engine : {"auto", "jax", "cpu"}
+        Which engine trains (see :func:`glove_gensim.engine.resolve_engine`); kept as given.
+    workers : int, optional
+        Threads of the CPU engine (default: every available core); kept as given.
+
+    Attributes
+    ----------
+    learning_rate : float
+        The starting learning rate in use (each subclass defines it: GloVe's ``learning_rate``,
+        SGNS's ``alpha``); divergence restarts halve it.
+    vocabulary : Vocabulary or None
+        The words trained (``None`` before :meth:`build_vocab`).
+    loss_history : list of float
+        Mean loss of each epoch trained (with ``compute_loss``).
+
+    Examples
+    --------
+    >>> from gensim.test.utils import common_texts
+    >>> from glove_gensim.model import GloVe
+    >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=2)
+    >>> model.epochs_trained, len(model.loss_history)
+    (2, 2)
+    >>> model.get_params()["vector_size"], model.get_params()["engine"]
+    (8, 'auto')
+    """
 
     _file_kind: ClassVar[str] = "glove_gensim.embedding"
     _file_version: ClassVar[int] = 1
-    _exports: ClassVar[tuple[str, ...]] = ("word",)
+    #: export name -> part of the stacked ``[2V, dim]`` table (see :func:`export_table`)
+    _exports: ClassVar[dict[str, str]] = {"word": "word"}
+    #: parameters that say how to run, not what is trained: left out of saved configurations
+    _runtime_params: ClassVar[frozenset[str]] = frozenset({
+        "callbacks", "vocabulary", "progress", "corpus_options", "checkpoint_dir", "checkpoint_every",
+        "on_divergence", "max_restarts", "engine", "workers"})
+    learning_rate: float
 
-    def __init__(self, sentences: Iterable | None, corpus_file: str | os.PathLike | None,
-                 vocabulary: Vocabulary | None, *, vector_size: int, min_count: int,
-                 max_vocab_size: int | None, max_final_vocab: int | None, epochs: int, seed: int,
-                 export: str, callbacks: Sequence = (), compute_loss: bool = True,
-                 corpus_options: CorpusOptions = CorpusOptions(), progress: bool = False,
+    def __init_subclass__(cls, **kwargs) -> None:
+        super().__init_subclass__(**kwargs)
+        cls.__signature__ = cls._signature()
+
+    def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None, *,
+                 vector_size: int = 100, min_count: int = 5, max_vocab_size: int | None = None,
+                 max_final_vocab: int | None = None, epochs: int = 5, seed: int = 1,
+                 export: str | None = None, callbacks: Sequence = (), compute_loss: bool = True,
+                 corpus_options: CorpusOptions | None = None, progress: bool = False,
                  checkpoint_dir: str | os.PathLike | None = None, checkpoint_every: int = 1,
-                 on_divergence: str = "raise", max_restarts: int = 3) -> None:
-        self.checkpoint_dir = None if checkpoint_dir is None else Path(checkpoint_dir)
-        self.checkpoint_every = checkpoint_every
-        self.on_divergence = on_divergence
-        self.max_restarts = max_restarts
+                 on_divergence: str = "raise", max_restarts: int = 3, vocabulary: Vocabulary | None = None,
+                 engine: str = "auto", workers: int | None = None) -> None:
         self.vector_size = vector_size
         self.min_count = min_count
         self.max_vocab_size = max_vocab_size
         self.max_final_vocab = max_final_vocab
         self.epochs = epochs
         self.seed = seed
-        self.export = export
+        self.export = next(iter(self._exports)) if export is None else export
         self.callbacks = tuple(callbacks)
         self.compute_loss = compute_loss
         self.corpus_options = corpus_options
         self.progress = progress
+        self.checkpoint_dir = None if checkpoint_dir is None else Path(checkpoint_dir)
+        self.checkpoint_every = checkpoint_every
+        self.on_divergence = on_divergence
+        self.max_restarts = max_restarts
+        self.engine = engine
+        self.workers = workers
+        self._given_vocabulary = vocabulary
         self.vocabulary: Vocabulary | None = None
         self.loss_history: list[float] = []
         self.epochs_trained = 0
         self.epoch_seconds: list[float] = []
         self._wv = None
-        self._wv_epoch = -1
+        self._wv_key: tuple | None = None
         self._validate_common()
         self._validate()
         if sentences is not None and corpus_file is not None:
@@ -104,6 +237,40 @@ class EmbeddingModel:
             if sentences is not None or corpus_file is not None:
                 self.train()
 
+    @classmethod
+    def _signature(cls) -> inspect.Signature:
+        """``(sentences=None, corpus_file=None, *, <every parameter>)``: what ``cls(...)`` accepts."""
+        merged: dict[str, inspect.Parameter] = {}
+        for klass in cls.__mro__:
+            init = klass.__dict__.get("__init__")
+            if init is None or klass is object:
+                continue
+            for parameter in list(inspect.signature(init).parameters.values())[1:]:
+                if parameter.kind not in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
+                    merged.setdefault(parameter.name, parameter)
+        return inspect.Signature(list(merged.values()))
+
+    @classmethod
+    def _param_names(cls) -> tuple[str, ...]:
+        """The keyword-only parameters of the ``__init__`` methods up the MRO, subclass first."""
+        return tuple(name for name, parameter in cls._signature().parameters.items()
+                     if parameter.kind is parameter.KEYWORD_ONLY)
+
+    def get_params(self) -> dict[str, Any]:
+        """Every constructor parameter after ``corpus_file`` and its current value, read from the
+        ``__init__`` signatures (scikit-learn's convention): ``type(model)(**model.get_params())``
+        makes an untrained model with the same settings.
+
+        Examples
+        --------
+        >>> from glove_gensim.model import GloVe
+        >>> params = GloVe(vector_size=8, epochs=3).get_params()
+        >>> params["vector_size"], params["epochs"], params["vocabulary"] is None
+        (8, 3, True)
+        """
+        return {name: self._given_vocabulary if name == "vocabulary" else getattr(self, name)
+                for name in self._param_names()}
+
     def _validate_common(self) -> None:
         check_int("vector_size", self.vector_size, 1)
         check_int("min_count", self.min_count, 1)
@@ -112,12 +279,16 @@ class EmbeddingModel:
         check_int("epochs", self.epochs, 1)
         check_int("seed", self.seed, 0)
         if self.export not in self._exports:
-            raise ValueError(f"export must be one of {self._exports}, not {self.export!r}")
+            raise ValueError(f"export must be one of {tuple(self._exports)}, not {self.export!r}")
         for callback in self.callbacks:
             if not any(hasattr(callback, hook) for hook in CALLBACK_HOOKS):
                 raise TypeError(f"callback {callback!r} has none of gensim's hooks {CALLBACK_HOOKS}")
-        if not isinstance(self.corpus_options, CorpusOptions):
-            raise TypeError("corpus_options must be a CorpusOptions")
+        if self.corpus_options is not None and not isinstance(self.corpus_options, CorpusOptions):
+            raise TypeError(f"corpus_options must be a CorpusOptions, not {type(self.corpus_options).__name__}; "
+                            "e.g. corpus_options=CorpusOptions(tokenizer='whitespace')")
+        if self.engine not in ENGINES:
+            raise ValueError(f"engine must be one of {ENGINES}, not {self.engine!r}")
+        check_int("workers", self.workers, 1, allow_none=True)
         check_int("checkpoint_every", self.checkpoint_every, 1)
         check_int("max_restarts", self.max_restarts, 0)
         if self.on_divergence not in ("raise", "restart"):
@@ -138,9 +309,6 @@ class EmbeddingModel:
         """Train one epoch; return (mean loss, number of training examples)."""
         raise NotImplementedError
 
-    def _export_vectors(self) -> np.ndarray:
-        raise NotImplementedError
-
     def _state_arrays(self) -> dict[str, np.ndarray]:
         raise NotImplementedError
 
@@ -159,16 +327,28 @@ class EmbeddingModel:
         raise NotImplementedError
 
     def _config(self) -> dict:
-        """Constructor parameters (JSON-able) saved with the model."""
+        """The parameters saved with the model: :meth:`get_params` less the ``_runtime_params``."""
+        return {name: value for name, value in self.get_params().items() if name not in self._runtime_params}
+
+    def _stacked_vectors(self) -> np.ndarray:
+        """The ``[2V (or more), dim]`` table: V word (input) rows over V context (output) rows."""
         raise NotImplementedError
 
+    def _export_vectors(self) -> np.ndarray:
+        return export_table(self._stacked_vectors(), len(self.vocabulary), self._exports[self.export])
+
     # ----- the shared lifecycle ----------------------------------------------------------------
+    def _reading_options(self) -> CorpusOptions:
+        """``corpus_options``, or the defaults when none were given."""
+        return CorpusOptions() if self.corpus_options is None else self.corpus_options
+
     def _open_corpus(self, sentences, corpus_file) -> Corpus:
-        if corpus_file is not None:
-            return Corpus(corpus_file, **asdict(self.corpus_options))
         if isinstance(sentences, Corpus):
+            if self.corpus_options is not None and self.corpus_options != sentences.options:
+                raise ValueError(f"sentences is a Corpus read with {sentences.options}, but corpus_options="
+                                 f"{self.corpus_options} was given too; give the options to one of them")
             return sentences
-        return Corpus(sentences, **asdict(self.corpus_options))
+        return Corpus(sentences if corpus_file is None else corpus_file, self._reading_options())
 
     def build_vocab(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
                     vocabulary: Vocabulary | None = None) -> "EmbeddingModel":
@@ -182,6 +362,14 @@ class EmbeddingModel:
             A text file or a directory of text files, read with ``corpus_options``.
         vocabulary : Vocabulary, optional
             Use this vocabulary (e.g. another model's) instead of counting one.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(vector_size=8, window=2, min_count=2, epochs=3).build_vocab(common_texts)
+        >>> len(model.vocabulary), model.epochs_trained
+        (12, 0)
         """
         if sentences is None and corpus_file is None:
             if vocabulary is None:
@@ -198,20 +386,32 @@ class EmbeddingModel:
                                                self.max_final_vocab, progress=self.progress)
         self._prepare_data(corpus)
         self._init_state()
-        self.loss_history, self.epoch_seconds, self.epochs_trained, self._wv_epoch = [], [], 0, -1
+        self.loss_history, self.epoch_seconds, self.epochs_trained, self._wv_key = [], [], 0, None
         return self
 
     def train(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
               epochs: int | None = None, callbacks: Sequence | None = None) -> "EmbeddingModel":
         """Train ``epochs`` more epochs (default: the constructor's ``epochs``).
 
-        Given a corpus and no vocabulary yet, builds it first. Training continues from the
-        current state, so ``train(epochs=10)`` twice equals ``train(epochs=20)`` once.
+        Given a corpus, builds the vocabulary on it first (:meth:`build_vocab`). Training continues
+        from the current state, so ``train(epochs=2)`` twice equals ``train(epochs=4)`` once (for
+        SGNS, whose learning rate decays over the constructor's ``epochs``, with ``epochs=4``).
 
         Raises
         ------
         TrainingDivergedError
             The loss became NaN or infinite; the model keeps the last finite state.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> once = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> twice = GloVe(vector_size=8, window=2, min_count=1).build_vocab(common_texts)
+        >>> twice.train(epochs=1).train(epochs=2).epochs_trained
+        3
+        >>> np.array_equal(once.wv.vectors, twice.wv.vectors)
+        True
         """
         if sentences is not None or corpus_file is not None:
             self.build_vocab(sentences, corpus_file)
@@ -251,8 +451,8 @@ class EmbeddingModel:
     def _handle_divergence(self, epoch: int, loss: float, snapshot: Any) -> None:
         """Restore the last finite state; raise, or retry with half the learning rate."""
         self._rollback(snapshot)
-        rate = getattr(self, "learning_rate", None)
-        if self.on_divergence == "raise" or rate is None or self._restarts >= self.max_restarts:
+        rate = self.learning_rate
+        if self.on_divergence == "raise" or self._restarts >= self.max_restarts:
             raise TrainingDivergedError(self._divergence_message(epoch, loss))
         self._restarts += 1
         if self.checkpoint_dir is not None and self.checkpoint_path.is_file():
@@ -267,10 +467,10 @@ class EmbeddingModel:
         """Called after ``learning_rate`` changed (subclasses rebuild what depends on it)."""
 
     def _divergence_message(self, epoch: int, loss: float) -> str:
-        rate = getattr(self, "learning_rate", None)
+        rate = self.learning_rate
         return (f"{type(self).__name__} diverged: the loss became {loss} in epoch {epoch + 1} with "
                 f"learning_rate={rate}; the model keeps the parameters of epoch {epoch}. "
-                f"Train again with a lower learning rate (e.g. learning_rate={rate / 2 if rate else '...'}).")
+                f"Train again with a lower learning rate (e.g. learning_rate={rate / 2}).")
 
     def _call(self, callbacks: Sequence, hook: str) -> None:
         for callback in callbacks:
@@ -279,28 +479,68 @@ class EmbeddingModel:
                 method(self)
 
     def get_latest_training_loss(self) -> float:
-        """Mean loss of the last epoch (0.0 before training or with ``compute_loss=False``)."""
+        """Mean loss of the last epoch (0.0 before training or with ``compute_loss=False``).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> model.get_latest_training_loss() == model.loss_history[-1] > 0
+        True
+        """
         return self.loss_history[-1] if self.loss_history else 0.0
 
     @property
     def wv(self):
-        """The trained vectors as a gensim ``KeyedVectors`` (in vocabulary order, ``count`` set)."""
+        """The trained vectors as a gensim ``KeyedVectors`` (in vocabulary order, ``count`` set), of
+        the current ``export``.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> model.wv.vector_size, int(model.wv.get_vecattr("system", "count"))
+        (8, 4)
+        >>> model.export = "concat"
+        >>> model.wv.vector_size
+        16
+        """
         if self.vocabulary is None:
             raise RuntimeError("the model has no vocabulary yet: build_vocab(...) or train(...) first")
-        if self._wv is None or self._wv_epoch != self.epochs_trained:
+        key = (self.epochs_trained, self.export)
+        if self._wv is None or self._wv_key != key:
             self._wv = make_keyed_vectors(self.vocabulary.words, self._export_vectors(), self.vocabulary.counts)
-            self._wv_epoch = self.epochs_trained
+            self._wv_key = key
         return self._wv
 
     @property
     def checkpoint_path(self) -> Path:
-        """``checkpoint_dir / "checkpoint.npz"``."""
+        """``checkpoint_dir / "checkpoint.npz"``.
+
+        Examples
+        --------
+        >>> from glove_gensim.model import GloVe
+        >>> GloVe(checkpoint_dir="runs/a").checkpoint_path.as_posix()
+        'runs/a/checkpoint.npz'
+        """
         if self.checkpoint_dir is None:
             raise ValueError("no checkpoint_dir was given")
         return self.checkpoint_dir / "checkpoint.npz"
 
     def fingerprint(self) -> dict[str, str]:
-        """What a checkpoint must match to be resumed: settings and a digest of the data."""
+        """What a checkpoint must match to be resumed: settings and a digest of the data.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(vector_size=8, window=2, min_count=1).build_vocab(common_texts)
+        >>> fingerprint = model.fingerprint()
+        >>> fingerprint["class"], fingerprint["window"], "epochs" in fingerprint
+        ('GloVe', '2', False)
+        """
         digest = hashlib.sha256()
         for name, array in sorted(self._data_arrays().items()):
             digest.update(name.encode())
@@ -316,6 +556,17 @@ class EmbeddingModel:
         """Write parameters, optimizer state, epoch, loss history and the fingerprint, atomically.
 
         Temporary files left by a run killed while saving are removed first.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     model = GloVe(vector_size=8, window=2, min_count=1, checkpoint_dir=folder, checkpoint_every=100)
+        ...     path = model.build_vocab(common_texts).train(epochs=1).save_checkpoint()
+        ...     print(path.name, path.is_file())
+        checkpoint.npz True
         """
         self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
         for stale in self.checkpoint_dir.glob(f".{self.checkpoint_path.name}.*.tmp"):
@@ -325,7 +576,7 @@ class EmbeddingModel:
         arrays["loss_history"] = np.asarray(self.loss_history, dtype=np.float64)
         arrays["epoch_seconds"] = np.asarray(self.epoch_seconds, dtype=np.float64)
         meta = {"fingerprint": self.fingerprint(), "epochs_trained": self.epochs_trained,
-                "learning_rate": getattr(self, "learning_rate", None)}
+                "learning_rate": self.learning_rate}
         path = save_arrays(self.checkpoint_path, self._file_kind + ".checkpoint", self._file_version, arrays, meta)
         logger.debug("checkpoint after epoch %d written to %s", self.epochs_trained, path)
         return path
@@ -339,6 +590,18 @@ class EmbeddingModel:
             The checkpoint was made with other data or settings (the message says which).
         CorruptFileError
             The checkpoint file is damaged.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> settings = dict(vector_size=8, window=2, min_count=1, epochs=3)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     first = GloVe(checkpoint_dir=folder, **settings).build_vocab(common_texts).train(epochs=2)
+        ...     resumed = GloVe(checkpoint_dir=folder, **settings).build_vocab(common_texts)
+        ...     print(resumed.restore_checkpoint(), resumed.epochs_trained)
+        True 2
         """
         if self.vocabulary is None:
             raise RuntimeError("build_vocab(...) before restoring a checkpoint: its data must match")
@@ -363,7 +626,7 @@ class EmbeddingModel:
             self.epochs_trained = int(meta["epochs_trained"])
         except (KeyError, ValueError) as exc:
             raise CorruptFileError(f"{self.checkpoint_path} does not hold a usable checkpoint: {exc}") from exc
-        self._wv_epoch = -1
+        self._wv_key = None
         logger.info("resumed %s from %s after epoch %d", type(self).__name__, self.checkpoint_path,
                     self.epochs_trained)
         return True
@@ -372,6 +635,17 @@ class EmbeddingModel:
         """Save parameters, optimizer state, vocabulary, data and history (atomic, no pickle).
 
         ``type(self).load(path)`` restores a model that continues training exactly.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     loaded = GloVe.load(model.save(os.path.join(folder, "model.npz")))
+        >>> loaded.epochs_trained, np.array_equal(loaded.wv.vectors, model.wv.vectors)
+        (3, True)
         """
         if self.vocabulary is None:
             raise RuntimeError("nothing to save: the model has no vocabulary yet")
@@ -380,7 +654,7 @@ class EmbeddingModel:
                   "epoch_seconds": np.asarray(self.epoch_seconds, dtype=np.float64)}
         arrays.update({f"state/{name}": value for name, value in self._state_arrays().items()})
         meta = {"class": type(self).__name__, "config": self._config(),
-                "corpus_options": asdict(self.corpus_options), "epochs_trained": self.epochs_trained,
+                "corpus_options": asdict(self._reading_options()), "epochs_trained": self.epochs_trained,
                 "total_tokens": int(self.vocabulary.total_tokens)}
         path = save_arrays(path, self._file_kind, self._file_version, arrays, meta)
         logger.info("saved %s to %s", type(self).__name__, path)
@@ -388,7 +662,23 @@ class EmbeddingModel:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "EmbeddingModel":
-        """Load a model written by :meth:`save` (refuses corrupt, foreign or newer files)."""
+        """Load a model written by :meth:`save` (refuses corrupt, foreign or newer files).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from glove_gensim.files import CorruptFileError
+        >>> from glove_gensim.model import GloVe
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "model.npz")
+        ...     with open(path, "wb") as handle:
+        ...         _ = handle.write(b"not a model")
+        ...     try:
+        ...         GloVe.load(path)
+        ...     except CorruptFileError:
+        ...         print("refused")
+        refused
+        """
         arrays, meta = load_arrays(path, cls._file_kind, cls._file_version)
         try:
             model = cls(**meta["config"], corpus_options=CorpusOptions(**meta["corpus_options"]))

@@ -3,6 +3,8 @@
 Every file the project writes goes through :func:`atomic_write`: the bytes land in a temporary
 file in the destination's folder, are flushed and fsynced, and only then renamed over the
 destination, so a crash or a full disk never leaves a half-written file where a good one stood.
+The file gets the permissions a plain ``open(path, "w")`` would give (the umask's, or those of the
+file it replaces).
 
 Our own containers (:func:`save_arrays` / :func:`load_arrays`) are NumPy ``.npz`` archives read
 with ``allow_pickle=False``; a JSON header stored as a byte array names the format and its
@@ -17,7 +19,8 @@ import hashlib
 import json
 import logging
 import os
-import tempfile
+import secrets
+import stat
 import zipfile
 from pathlib import Path
 from typing import IO, Any, Iterator, Mapping
@@ -63,7 +66,7 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise FileNotFoundError(f"cannot write {path}: folder {folder} does not exist")
-    fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
+    fd, tmp_name = _create_beside(path, folder)
     try:
         kwargs = {"encoding": encoding or "utf-8", "newline": "\n"} if mode == "w" else {}
         with os.fdopen(fd, mode, **kwargs) as fh:
@@ -79,6 +82,27 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
                                         "is intact") from exc
         raise
     _fsync_folder(folder)
+
+
+def _create_beside(path: Path, folder: Path) -> tuple[int, str]:
+    """Create a new temporary file in ``folder`` with the permissions ``open(path, "w")`` would
+    give: ``path``'s own if it exists, otherwise 0o666 less the umask (which ``os.open`` applies;
+    ``mkstemp`` would give 0o600, unreadable to anyone else)."""
+    try:
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
+    flags = os.O_RDWR | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0) | getattr(os, "O_CLOEXEC", 0)
+    for _ in range(100):
+        tmp_name = str(folder / f".{path.name}.{secrets.token_hex(6)}.tmp")
+        try:
+            fd = os.open(tmp_name, flags, 0o666)
+        except FileExistsError:
+            continue
+        if mode is not None:
+            os.chmod(tmp_name, mode)
+        return fd, tmp_name
+    raise FileExistsError(errno.EEXIST, f"no free temporary name beside {path}")
 
 
 def _fsync_folder(folder: Path) -> None:

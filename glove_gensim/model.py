@@ -6,7 +6,7 @@ import logging
 import os
 from dataclasses import asdict
 from pathlib import Path
-from typing import Iterable, Sequence
+from typing import Any, Iterable
 
 import jax
 import jax.numpy as jnp
@@ -17,7 +17,7 @@ from glove_gensim import train as core
 from glove_gensim.blocks import BlockStore
 from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
 from glove_gensim.corpus import Corpus
-from glove_gensim.embedding import CorpusOptions, EmbeddingModel
+from glove_gensim.embedding import EmbeddingModel, export_table
 from glove_gensim.validation import check_int, check_positive
 from glove_gensim.vocab import Vocabulary
 
@@ -36,6 +36,14 @@ def auto_batch_size(rows: np.ndarray, cols: np.ndarray, cap: int = MAX_AUTO_BATC
 
     A word in ``n`` entries of a batch moves by up to ``sqrt(n)`` clipped steps in the synchronous
     AdaGrad update; bounding ``n`` keeps small vocabularies as stable as large ones.
+
+    Examples
+    --------
+    >>> rows = np.arange(10_000) % 1000  # each of 1000 words in 10 of 10,000 entries
+    >>> auto_batch_size(rows, rows, duplicates=160)
+    8192
+    >>> auto_batch_size(np.zeros(10_000, int), np.zeros(10_000, int))  # one word in every entry
+    128
     """
     nnz = len(rows)
     busiest = max(int(np.bincount(rows).max()), int(np.bincount(cols).max())) if nnz else 1
@@ -51,13 +59,9 @@ class GloVe(EmbeddingModel):
     sentences : iterable of list of str, optional
         Token lists; with a corpus the model trains at once, as gensim's models do.
     corpus_file : path, optional
-        A text file or a directory of text files (read with ``tokenizer`` / ``line_is_document``).
-    vector_size : int
-        Dimension of the vectors.
+        A text file or a directory of text files (read with ``corpus_options``).
     window : int
         Context words on each side counted as co-occurring (a pair at distance d adds 1/d).
-    min_count, max_vocab_size, max_final_vocab : int
-        Vocabulary pruning, as gensim's.
     x_max, alpha : float
         Weighting ``f(x) = min(1, (x / x_max) ** alpha)``.
     learning_rate : float, optional
@@ -78,18 +82,8 @@ class GloVe(EmbeddingModel):
         Count left and right contexts.
     distance_weighting : bool
         A pair at distance d adds 1/d (else 1).
-    seed : int
-        Fixes initialisation and shuffling: the same seed on the same device gives the same vectors.
     memory_limit : int or str
         Cap for co-occurrence counting (e.g. ``"2GB"``); above it counts spill to disk.
-    export : {"sum", "word", "context", "concat"}
-        What ``wv`` holds: ``W + W~`` (default), ``W``, ``W~`` or ``[W, W~]``.
-    callbacks : sequence
-        Objects with gensim's hooks (``on_epoch_end(model)``...), e.g. gensim ``CallbackAny2Vec``.
-    compute_loss : bool
-        Record the mean cost of each epoch in ``loss_history``.
-    tokenizer, token_pattern, line_is_document, errors
-        How ``corpus_file`` is read (see :class:`glove_gensim.corpus.Corpus`).
     n_devices : int, optional
         Use this many local devices (default: all).
     shard_tables : bool
@@ -101,38 +95,44 @@ class GloVe(EmbeddingModel):
     out_of_core : bool
         With ``block_size``: keep the blocks in memory-mapped files and stream them to the device
         (double-buffered), so the number of entries is bounded by disk, not device memory.
-    progress : bool
-        tqdm bars on stderr.
+    cooccurrence_cache : path, optional
+        Save the vocabulary and counts there, and reuse them when the same corpus and settings
+        come again.
+    **shared
+        The parameters every model takes (:class:`~glove_gensim.embedding.EmbeddingModel`):
+        ``vector_size``, ``min_count``, ``max_vocab_size``, ``max_final_vocab``, ``seed``,
+        ``export`` (here ``"sum"``: ``W + W~``, the default; ``"word"``: ``W``; ``"context"``:
+        ``W~``; ``"concat"``: ``[W, W~]``), ``callbacks``, ``compute_loss``, ``corpus_options``,
+        ``progress``, ``checkpoint_dir``, ``checkpoint_every``, ``on_divergence``,
+        ``max_restarts``, ``vocabulary``, ``engine``, ``workers``.
 
     Examples
     --------
-    >>> from gensim.test.utils import datapath
-    >>> model = GloVe(corpus_file=datapath("lee_background.cor"), vector_size=50, epochs=5)  # doctest: +SKIP
-    >>> model.wv.most_similar("government", topn=3)  # doctest: +SKIP
+    >>> from gensim.test.utils import common_texts
+    >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3, seed=1)
+    >>> model.wv.vectors.shape, model.epochs_trained
+    ((12, 8), 3)
+    >>> model.wv.index_to_key[0], model.loss_history[-1] < model.loss_history[0]
+    ('system', True)
+    >>> GloVe(common_texts, None, 8)
+    Traceback (most recent call last):
+    ...
+    TypeError: GloVe.__init__() takes from 1 to 3 positional arguments but 4 were given
     """
 
     _file_kind = "glove_gensim.glove_model"
-    _exports = ("sum", "word", "context", "concat")
+    _exports = {"sum": "sum", "word": "word", "context": "context", "concat": "concat"}
+    _runtime_params = EmbeddingModel._runtime_params | {"cooccurrence_cache"}
 
-    def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
-                 vector_size: int = 100, window: int = 10, min_count: int = 5,
-                 max_vocab_size: int | None = None, max_final_vocab: int | None = None,
-                 x_max: float = 100.0, alpha: float = 0.75, learning_rate: float | None = None,
-                 optimizer: str | optax.GradientTransformation = "adagrad",
+    def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None, *,
+                 window: int = 10, x_max: float = 100.0, alpha: float = 0.75,
+                 learning_rate: float | None = None, optimizer: str | optax.GradientTransformation = "adagrad",
                  batch_size: int | None = None, epochs: int = 25, symmetric: bool = True,
-                 distance_weighting: bool = True, seed: int = 1,
-                 memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT, export: str = "sum",
-                 callbacks: Sequence = (), compute_loss: bool = True, tokenizer: str = "regex",
-                 token_pattern: str | None = None, line_is_document: bool = False, errors: str = "replace",
-                 vocabulary: Vocabulary | None = None, n_devices: int | None = None, progress: bool = False,
-                 corpus_options: CorpusOptions | None = None, cooccurrence_cache: str | os.PathLike | None = None,
-                 checkpoint_dir: str | os.PathLike | None = None, checkpoint_every: int = 1,
-                 on_divergence: str = "raise", max_restarts: int = 3, shard_tables: bool = False,
-                 block_size: int | None = None, out_of_core: bool = False) -> None:
+                 distance_weighting: bool = True, memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT,
+                 n_devices: int | None = None, shard_tables: bool = False, block_size: int | None = None,
+                 out_of_core: bool = False, cooccurrence_cache: str | os.PathLike | None = None,
+                 **shared: Any) -> None:
         self.window = window
-        self.shard_tables = shard_tables
-        self.block_size = block_size
-        self.out_of_core = out_of_core
         self.x_max = x_max
         self.alpha = alpha
         self.optimizer = optimizer
@@ -143,24 +143,32 @@ class GloVe(EmbeddingModel):
         self.distance_weighting = distance_weighting
         self.memory_limit = memory_limit
         self.n_devices = n_devices
+        self.shard_tables = shard_tables
+        self.block_size = block_size
+        self.out_of_core = out_of_core
         self.cooccurrence_cache = None if cooccurrence_cache is None else Path(cooccurrence_cache)
         self._optax_cache: tuple | None = None
         self._auto_batch: tuple | None = None
         self.cooccurrence: Cooccurrence | None = None
         self._params = self._opt_state = None
         self._entries = None
-        corpus_options = corpus_options or CorpusOptions(tokenizer, token_pattern, line_is_document, errors)
-        super().__init__(sentences, corpus_file, vocabulary, vector_size=vector_size, min_count=min_count,
-                         max_vocab_size=max_vocab_size, max_final_vocab=max_final_vocab, epochs=epochs,
-                         seed=seed, export=export, callbacks=callbacks, compute_loss=compute_loss,
-                         corpus_options=corpus_options, progress=progress, checkpoint_dir=checkpoint_dir,
-                         checkpoint_every=checkpoint_every, on_divergence=on_divergence,
-                         max_restarts=max_restarts)
+        super().__init__(sentences, corpus_file, epochs=epochs, **shared)
 
     @classmethod
     def from_cooccurrence(cls, cooccurrence: Cooccurrence, **params) -> "GloVe":
         """A model ready to ``train()`` on counts made earlier (``count_cooccurrences``, a
-        ``.npz`` or Stanford's ``cooccurrence.bin``); its counting settings are taken from it."""
+        ``.npz`` or Stanford's ``cooccurrence.bin``); its counting settings are taken from it.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.cooccur import count_cooccurrences
+        >>> vocabulary = Vocabulary.build(common_texts, min_count=1)
+        >>> counts = count_cooccurrences(common_texts, vocabulary, window=2)
+        >>> model = GloVe.from_cooccurrence(counts, vector_size=8, epochs=3)
+        >>> model.window, model.train().epochs_trained
+        (2, 3)
+        """
         params.setdefault("window", cooccurrence.window)
         params.setdefault("symmetric", cooccurrence.symmetric)
         params.setdefault("distance_weighting", cooccurrence.distance_weighting)
@@ -201,7 +209,20 @@ class GloVe(EmbeddingModel):
     def build_vocab(self, sentences=None, corpus_file=None, vocabulary=None) -> "GloVe":
         """As :meth:`EmbeddingModel.build_vocab`; with ``cooccurrence_cache`` set, reuse the cached
         vocabulary and counts when they were made from the same corpus and settings (a cache made
-        otherwise is refused, naming what differs), or save them there after counting."""
+        otherwise is refused, naming what differs), or save them there after counting.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from gensim.test.utils import datapath
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     cache = os.path.join(folder, "counts.npz")
+        ...     settings = dict(vector_size=8, window=2, min_count=1, cooccurrence_cache=cache)
+        ...     first = GloVe(**settings).build_vocab(corpus_file=datapath("testcorpus.txt"))
+        ...     again = GloVe(**settings).build_vocab(corpus_file=datapath("testcorpus.txt"))
+        >>> np.array_equal(first.cooccurrence.values, again.cooccurrence.values)
+        True
+        """
         cache = self.cooccurrence_cache
         if cache is not None and cache.is_file() and (sentences is not None or corpus_file is not None):
             cached = Cooccurrence.load(cache)
@@ -225,7 +246,7 @@ class GloVe(EmbeddingModel):
         if not corpus.files:
             raise ValueError("cooccurrence_cache needs a corpus_file (a path), not an in-memory iterable")
         files = [[str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns] for p in corpus.files]
-        return {"files": json.dumps(files), "corpus_options": json.dumps(asdict(self.corpus_options)),
+        return {"files": json.dumps(files), "corpus_options": json.dumps(asdict(corpus.options)),
                 "vocabulary": "given" if vocabulary is not None else json.dumps(
                     [self.min_count, self.max_vocab_size, self.max_final_vocab]),
                 "counting": json.dumps([self.window, self.symmetric, self.distance_weighting])}
@@ -246,7 +267,16 @@ class GloVe(EmbeddingModel):
 
     @property
     def effective_batch_size(self) -> int:
-        """``batch_size``, or the automatic choice for the current co-occurrences."""
+        """``batch_size``, or the automatic choice for the current co-occurrences.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> GloVe(vector_size=8, window=2, min_count=1).build_vocab(common_texts).effective_batch_size
+        32
+        >>> GloVe(batch_size=512).effective_batch_size
+        512
+        """
         if self.batch_size is not None:
             return self.batch_size
         if self.cooccurrence is None:
@@ -336,27 +366,46 @@ class GloVe(EmbeddingModel):
     def _rollback(self, snapshot) -> None:
         self._params, self._opt_state = snapshot
 
-    def _export_vectors(self) -> np.ndarray:
-        vectors = np.asarray(self._params.vectors)
-        n = len(self.vocabulary)
-        word, context = vectors[:n], vectors[n:2 * n]
-        return {"sum": lambda: word + context, "word": lambda: word, "context": lambda: context,
-                "concat": lambda: np.concatenate([word, context], axis=1)}[self.export]()
+    def _stacked_vectors(self) -> np.ndarray:
+        return np.asarray(self._params.vectors)
 
     @property
     def word_vectors(self) -> np.ndarray:
-        """W, ``[V, vector_size]``."""
-        return np.asarray(self._params.vectors[: len(self.vocabulary)])
+        """W, ``[V, vector_size]`` (``wv`` holds ``W + W~`` by default).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> np.array_equal(model.word_vectors + model.context_vectors, model.wv.vectors)
+        True
+        """
+        return export_table(self._stacked_vectors(), len(self.vocabulary), "word")
 
     @property
     def context_vectors(self) -> np.ndarray:
-        """W~, ``[V, vector_size]``."""
-        n = len(self.vocabulary)
-        return np.asarray(self._params.vectors[n:2 * n])
+        """W~, ``[V, vector_size]``.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3).context_vectors.shape
+        (12, 8)
+        """
+        return export_table(self._stacked_vectors(), len(self.vocabulary), "context")
 
     @property
     def biases(self) -> tuple[np.ndarray, np.ndarray]:
-        """(b, b~), each ``[V]``."""
+        """(b, b~), each ``[V]``.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> word_biases, context_biases = GloVe(common_texts, vector_size=8, window=2, min_count=1,
+        ...                                     epochs=3).biases
+        >>> word_biases.shape, context_biases.shape
+        ((12,), (12,))
+        """
         biases, n = np.asarray(self._params.biases), len(self.vocabulary)
         return biases[:n], biases[n:2 * n]
 
@@ -384,11 +433,4 @@ class GloVe(EmbeddingModel):
         if isinstance(self.optimizer, optax.GradientTransformation):
             raise ValueError("a model trained with a custom optax transformation cannot be saved with "
                              "its optimizer; use a named optimizer, or save model.wv instead")
-        return {"vector_size": self.vector_size, "window": self.window, "min_count": self.min_count,
-                "max_vocab_size": self.max_vocab_size, "max_final_vocab": self.max_final_vocab,
-                "x_max": self.x_max, "alpha": self.alpha, "learning_rate": self.learning_rate,
-                "optimizer": self.optimizer, "batch_size": self.batch_size, "epochs": self.epochs,
-                "symmetric": self.symmetric, "distance_weighting": self.distance_weighting,
-                "seed": self.seed, "memory_limit": self.memory_limit, "export": self.export,
-                "compute_loss": self.compute_loss, "n_devices": self.n_devices,
-                "shard_tables": self.shard_tables, "block_size": self.block_size, "out_of_core": self.out_of_core}
+        return super()._config()

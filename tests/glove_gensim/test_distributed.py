@@ -9,7 +9,7 @@ distributed = pytest.importorskip("distributed")
 from glove_gensim import distributed as dist  # noqa: E402
 from glove_gensim.cli import main  # noqa: E402
 from glove_gensim.cooccur import Cooccurrence, count_cooccurrences  # noqa: E402
-from glove_gensim.corpus import Corpus  # noqa: E402
+from glove_gensim.corpus import Corpus, CorpusOptions  # noqa: E402
 from glove_gensim.vocab import Vocabulary  # noqa: E402
 from tests.conftest import SHARED_DATA  # noqa: E402
 
@@ -61,7 +61,7 @@ def test_every_cut_point_gives_the_documents_of_the_whole_file(tmp_path, rng, li
     """Two partitions cut at every byte offset (mid-word, mid-line, mid-paragraph, mid-UTF-8)."""
     path = tmp_path / "small.txt"
     path.write_bytes(random_text(rng, 60, invalid_bytes=True))
-    options = dist._ReadOptions("regex", None, line_is_document, "replace")
+    options = CorpusOptions(line_is_document=line_is_document)
     whole = list(Corpus(path, line_is_document=line_is_document))
     size = path.stat().st_size
     assert any(path.read_bytes()[i] >= 0x80 for i in range(size))
@@ -159,7 +159,7 @@ def test_errors_surface_as_in_a_single_process(tmp_path, rng, client):
     vocab = Vocabulary.build(corpus, min_count=1)
     partitions = dist.plan_partitions(corpus.files, partition_bytes=150)
     (folder / "part1.txt").unlink()  # after planning: the tasks find it missing
-    options = dist._ReadOptions.of(corpus)
+    options = corpus.options
     leaves = [client.submit(dist._count_words, p, options, None, pure=False) for p in partitions]
     with pytest.raises(FileNotFoundError, match="part1.txt"):
         dist._map_reduce(client, leaves, dist._merge_words, 2)
@@ -201,5 +201,5 @@ def test_cli_backend_dask(tmp_path, rng, client):
     assert main(["cooccur", *common, "--out", str(tmp_path / "c.npz"), *address]) == 0
     assert main(["cooccur", *common, "--out", str(tmp_path / "c_local.npz")]) == 0
     assert_same_counts(Cooccurrence.load(tmp_path / "c.npz"), Cooccurrence.load(tmp_path / "c_local.npz"))
-    assert main(["cooccur", *common, "--out", str(tmp_path / "x.npz"), "--workers", "2"]) == 2
+    assert main(["cooccur", *common, "--out", str(tmp_path / "x.npz"), "--dask-workers", "2"]) == 2
     assert main(["vocab", str(tmp_path / "missing.txt"), "--out", str(tmp_path / "m.txt"), *address]) == 2

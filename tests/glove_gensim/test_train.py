@@ -65,7 +65,7 @@ def run(rule_name, batch_size, seed=0, dense=None, n_words=12, dim=5):
     params = core.init_params(jax.random.PRNGKey(seed), n_words, dim)
     rule = core.make_rule(rule_name, 0.05, n_words, batch_size)
     if dense is not None:
-        rule = core.UpdateRule(rule.kind, rule.learning_rate, dense=dense)
+        rule = (core.DenseSyncAdaGrad if dense else core.SyncAdaGrad)(rule.learning_rate)
     state = rule.init(params)
     key = jax.random.PRNGKey(seed + 100)
     new_params, new_state, cost = core.run_epoch(params, state, key, entries, rule, batch_size,

@@ -34,7 +34,7 @@ def test_baseline_gensim_engine(corpus_file, tmp_path):
     from gensim.models import Word2Vec
 
     out = tmp_path / "gensim"
-    assert main(["baseline", str(corpus_file), "--out", str(out), "--engine", "gensim", "--workers", "1", *FLAGS]) == 0
+    assert main(["baseline", str(corpus_file), "--out", str(out), "--engine", "gensim", "--threads", "1", *FLAGS]) == 0
     kv = KeyedVectors.load_word2vec_format(out / "vectors.txt")
     assert kv.vector_size == 6
     assert Word2Vec.load(str(out / "word2vec.model")).epochs == 2
