@@ -5,8 +5,9 @@ The algorithm is word2vec's as gensim defines it (``Word2Vec(sg=1, hs=0)``): fre
 subsampling with gensim's keep probability, a reduced random window per centre word, negatives
 from unigram^``ns_exponent``, input vectors initialised uniform in ``[-0.5, 0.5] / dim`` and output
 vectors at 0, a learning rate decaying linearly from ``alpha`` to ``min_alpha`` over all epochs,
-the log-sigmoid loss. What differs is how the SGD steps are batched (see
-:mod:`baselines.sgns_core`): pairs of an epoch are trained ``batch_size`` at a time (in corpus
+the log-sigmoid loss. Two engines train it: ``"cpu"`` runs word2vec's own pair-by-pair update in
+compiled threads (:mod:`baselines.sgns_cpu`); on ``"jax"`` what differs is how the SGD steps are
+batched (see :mod:`baselines.sgns_core`): pairs of an epoch are trained ``batch_size`` at a time (in corpus
 order, or shuffled), all from the same parameters,
 the pairs of a group of ``group_size`` share their negatives, and a row's summed step in a batch can
 be bounded by ``max_row_steps``.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+from functools import cached_property
 from typing import Iterable, Sequence
 
 import jax
@@ -23,9 +25,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from baselines import sgns_core as core
+from baselines import sgns_cpu
 from baselines.pairs import keep_probabilities, negative_table, skipgram_pairs
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import CorpusOptions, EmbeddingModel
+from glove_gensim.engine import resolve_engine
 from glove_gensim.validation import check_int, check_positive
 from glove_gensim.progress import progress_bar
 from glove_gensim.vocab import Vocabulary
@@ -90,6 +94,14 @@ class SkipGramNS(EmbeddingModel):
         How ``corpus_file`` is read (see :class:`glove_gensim.corpus.Corpus`).
     progress : bool
         tqdm bars on stderr.
+    engine : {"auto", "jax", "cpu"}
+        ``"cpu"``: word2vec's sequential update in compiled Hogwild threads
+        (:mod:`baselines.sgns_cpu`; ``batch_size``, ``group_size``, ``shared_negatives``,
+        ``max_row_steps`` and ``shuffle`` do not apply). ``"jax"``: the batched JAX trainer above
+        (accelerators). ``"auto"`` (default): ``"jax"`` when JAX sees an accelerator, else ``"cpu"``.
+    workers : int, optional
+        Threads of the CPU engine (default: every available core). ``workers=1`` is deterministic
+        for a seed; with more threads results depend on how the threads interleave, as gensim's.
 
     Examples
     --------
@@ -112,7 +124,10 @@ class SkipGramNS(EmbeddingModel):
                  tokenizer: str = "regex", token_pattern: str | None = None, line_is_document: bool = False,
                  errors: str = "replace", progress: bool = False,
                  corpus_options: CorpusOptions | None = None, checkpoint_dir: str | os.PathLike | None = None,
-                 checkpoint_every: int = 1, on_divergence: str = "raise", max_restarts: int = 3) -> None:
+                 checkpoint_every: int = 1, on_divergence: str = "raise", max_restarts: int = 3,
+                 engine: str = "auto", workers: int | None = None) -> None:
+        self.engine = engine
+        self.workers = workers
         self.window = window
         self.negative = negative
         self.ns_exponent = ns_exponent
@@ -149,6 +164,7 @@ class SkipGramNS(EmbeddingModel):
         check_positive("min_alpha", self.min_alpha)
         check_positive("sample", self.sample, allow_zero=True)
         check_positive("max_row_steps", self.max_row_steps, allow_zero=True)
+        sgns_cpu.check_engine(self.engine, self.workers)
         if isinstance(self.ns_exponent, bool) or not isinstance(self.ns_exponent, (int, float, np.integer, np.floating)) \
                 or not math.isfinite(self.ns_exponent):
             raise ValueError(f"ns_exponent must be a finite number, not {self.ns_exponent!r}")
@@ -165,6 +181,11 @@ class SkipGramNS(EmbeddingModel):
         """The static shape of the batched update (:class:`baselines.sgns_core.StepConfig`)."""
         return core.StepConfig(int(self.batch_size), int(self.group_size), int(self.shared_negatives),
                                int(self.negative), float(self.max_row_steps), "add")
+
+    @cached_property
+    def resolved_engine(self) -> str:
+        """``"jax"`` or ``"cpu"``: the engine that trains (``engine="auto"`` resolved at first use)."""
+        return resolve_engine(self.engine)
 
     @property
     def learning_rate(self) -> float:
@@ -249,6 +270,14 @@ class SkipGramNS(EmbeddingModel):
         if self._ids is None:
             raise ValueError("SkipGramNS has a vocabulary but no corpus: train(sentences) or "
                              "train(corpus_file=path), or build_vocab(corpus, vocabulary=vocabulary) first")
+        if self.resolved_engine == "cpu":
+            self._vectors, loss, n_pairs = sgns_cpu.run_epoch(
+                self._vectors, self._ids, self._doc_starts, self._keep, self._table,
+                sgns_cpu.CpuConfig(self.window, self.negative, self.workers), self._rate(epoch),
+                self._rate(epoch + 1), self.seed, epoch)
+            if n_pairs == 0:
+                raise ValueError("subsampling left no pair in this epoch (documents of one word?)")
+            return loss / n_pairs, n_pairs
         centres, contexts, n_pairs = self._epoch_pairs(epoch)
         if n_pairs == 0:
             raise ValueError("subsampling left no pair in this epoch (documents of one word?)")
@@ -269,7 +298,7 @@ class SkipGramNS(EmbeddingModel):
                 f"(e.g. SkipGramNS(..., max_row_steps=16)).")
 
     def _snapshot(self):
-        return self._vectors
+        return self._vectors.copy() if isinstance(self._vectors, np.ndarray) else self._vectors
 
     def _rollback(self, snapshot) -> None:
         self._vectors = snapshot
@@ -278,12 +307,12 @@ class SkipGramNS(EmbeddingModel):
     @property
     def input_vectors(self) -> np.ndarray:
         """word2vec's ``syn0``, ``[V, vector_size]``."""
-        return np.asarray(self._vectors[: len(self.vocabulary)])
+        return np.array(self._vectors[: len(self.vocabulary)])
 
     @property
     def output_vectors(self) -> np.ndarray:
         """word2vec's ``syn1neg``, ``[V, vector_size]``."""
-        return np.asarray(self._vectors[len(self.vocabulary):])
+        return np.array(self._vectors[len(self.vocabulary):])
 
     def _export_vectors(self) -> np.ndarray:
         vectors = np.asarray(self._vectors)
@@ -322,4 +351,5 @@ class SkipGramNS(EmbeddingModel):
                 "batch_size": self.batch_size, "group_size": self.group_size,
                 "shared_negatives": self.shared_negatives, "max_row_steps": self.max_row_steps,
                 "shuffle": self.shuffle,
-                "seed": self.seed, "export": self.export, "compute_loss": self.compute_loss}
+                "seed": self.seed, "export": self.export, "compute_loss": self.compute_loss,
+                "engine": self.engine, "workers": self.workers}
