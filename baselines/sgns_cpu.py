@@ -120,27 +120,55 @@ def _next_random(state):
     return (state * _LCG_MULTIPLIER + _LCG_INCREMENT) & _LCG_MASK
 
 
+class Sampler(NamedTuple):
+    """The cumulative negative table and an index into it: ``starts[b]`` is the word drawn for
+    ``r = b << shift``, so the word for any ``r`` is found by a short scan from ``starts[r >> shift]``
+    (the same word as a binary search of ``table``, in about one step).
+
+    Attributes
+    ----------
+    table : int64 [V]
+        :func:`baselines.pairs.negative_table`.
+    starts : int32 [n_buckets]
+    shift : int
+    """
+
+    table: np.ndarray
+    starts: np.ndarray
+    shift: int
+
+
+def make_sampler(table: np.ndarray, bucket_bits: int = 16) -> Sampler:
+    """Index the cumulative ``table`` with ``2 ** bucket_bits`` buckets (:class:`Sampler`)."""
+    table = np.ascontiguousarray(table, dtype=np.int64)
+    shift = max(0, int(table[-1]).bit_length() - bucket_bits)
+    bounds = np.arange((int(table[-1]) >> shift) + 1, dtype=np.int64) << shift
+    starts = np.minimum(np.searchsorted(table, bounds, side="right"), len(table) - 1)
+    return Sampler(table, starts.astype(np.int32), shift)
+
+
 @numba.njit(cache=True)
-def _draw_word(table, state):
+def _draw_word(table, starts, shift, state):
     """A word from the cumulative table (``table[i-1] <= r < table[i]``) and the next state."""
     r = np.int64((state >> _SHIFT) % np.uint64(table[table.shape[0] - 1]))
-    lo, hi = 0, table.shape[0] - 1
-    while lo < hi:
-        mid = (lo + hi) >> 1
-        if table[mid] > r:
-            hi = mid
-        else:
-            lo = mid + 1
-    return lo, _next_random(state)
+    word = starts[r >> shift]
+    while table[word] <= r:
+        word += 1
+    return word, _next_random(state)
 
 
 @numba.njit(cache=True)
-def draw_negatives(table: np.ndarray, state: np.uint64, n: int) -> tuple[np.ndarray, np.uint64]:
-    """``n`` words drawn as the kernel draws negatives, int32 ``[n]``, and the generator's next state."""
+def _draw_negatives(table, starts, shift, state, n):
     out = np.empty(n, dtype=np.int32)
     for k in range(n):
-        out[k], state = _draw_word(table, state)
+        out[k], state = _draw_word(table, starts, shift, state)
     return out, state
+
+
+def draw_negatives(sampler: Sampler, state: int, n: int) -> tuple[np.ndarray, int]:
+    """``n`` words drawn as the kernel draws negatives, int32 ``[n]``, and the generator's next state."""
+    out, state = _draw_negatives(sampler.table, sampler.starts, sampler.shift, np.uint64(state), n)
+    return out, int(state)
 
 
 @numba.njit(cache=True, fastmath=_FAST)
@@ -229,7 +257,7 @@ def kept_tokens(ids: np.ndarray, thresholds: np.ndarray, state: np.uint64) -> np
 
 
 @numba.njit(cache=True, fastmath=_FAST)
-def _train_share(vectors, ids, doc_starts, doc_lo, doc_hi, thresholds, subsample, table, window,
+def _train_share(vectors, ids, doc_starts, doc_lo, doc_hi, thresholds, subsample, table, starts, shift, window,
                  rate_start, rate_end, state, kept, work, negatives, exp_table, log_table):
     """One thread's documents ``doc_lo..doc_hi-1``: (summed loss, pairs, next state)."""
     first = doc_starts[doc_lo]
@@ -249,18 +277,18 @@ def _train_share(vectors, ids, doc_starts, doc_lo, doc_hi, thresholds, subsample
                 if j == i:
                     continue
                 for k in range(negatives.shape[0]):
-                    negatives[k], state = _draw_word(table, state)
+                    negatives[k], state = _draw_word(table, starts, shift, state)
                 loss += pair_step(vectors, kept[start + j], word_out, negatives, alpha, work, exp_table, log_table)
                 n_pairs += 1
     return loss, n_pairs, state
 
 
 @numba.njit(cache=True, parallel=True)
-def _epoch_kernel(vectors, ids, doc_starts, shares, thresholds, subsample, table, window, rate_start,
+def _epoch_kernel(vectors, ids, doc_starts, shares, thresholds, subsample, table, starts, shift, window, rate_start,
                   rate_end, states, kept, work, negatives, exp_table, log_table, losses, pairs):
     for t in numba.prange(states.shape[0]):
         losses[t], pairs[t], states[t] = _train_share(
-            vectors, ids, doc_starts, shares[t], shares[t + 1], thresholds, subsample, table, window,
+            vectors, ids, doc_starts, shares[t], shares[t + 1], thresholds, subsample, table, starts, shift, window,
             rate_start, rate_end, states[t], kept, work[t], negatives[t], exp_table, log_table)
 
 
@@ -329,8 +357,9 @@ def run_epoch(vectors, ids: np.ndarray, doc_starts: np.ndarray, keep: np.ndarray
     kept = np.empty(len(ids), dtype=np.int32)
     work = np.empty((workers, vectors.shape[1]), dtype=np.float32)
     negatives = np.empty((workers, config.negative), dtype=np.int32)
+    sampler = make_sampler(table)
     with _numba_threads(workers):
         _epoch_kernel(vectors, ids, doc_starts, document_shares(doc_starts, workers), thresholds, subsample,
-                      np.ascontiguousarray(table, dtype=np.int64), int(config.window), float(rate_start),
+                      sampler.table, sampler.starts, sampler.shift, int(config.window), float(rate_start),
                       float(rate_end), states, kept, work, negatives, exp_table, log_table, losses, pairs)
     return vectors, float(losses.sum()), int(pairs.sum())

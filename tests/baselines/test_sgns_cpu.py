@@ -143,7 +143,7 @@ def test_one_thread_epoch_equals_the_float64_reference(sample):
 def test_negatives_follow_unigram_to_the_075():
     counts = np.array([5000, 1200, 300, 80, 10, 0, 1])
     table = negative_table(counts, 0.75)
-    drawn, _ = sgns_cpu.draw_negatives(table, np.uint64(12345), 200_000)
+    drawn, _ = sgns_cpu.draw_negatives(sgns_cpu.make_sampler(table), 12345, 200_000)
     observed = np.bincount(drawn, minlength=len(counts))
     expected = counts ** 0.75 / np.sum(counts ** 0.75) * len(drawn)
     assert observed[5] == 0
