@@ -89,7 +89,8 @@ def main() -> None:
               "epochs": args.epochs, "seed": args.seed, "engine": model.resolved_engine, "threads": args.threads,
               "config": {k: getattr(model, k) for k in ("batch_size", "group_size", "shared_negatives",
                                                         "max_row_steps", "shuffle")},
-              "ours_loss": [round(x, 4) for x in model.loss_history]}
+              "ours_loss": [round(x, 4) for x in model.loss_history],
+              "ours_epoch_seconds": [round(x, 2) for x in model.epoch_seconds]}
     for name, results in runs.items():
         if not results:
             continue
