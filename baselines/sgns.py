@@ -292,6 +292,8 @@ class SkipGramNS(EmbeddingModel):
         return float(loss) / n_pairs, n_pairs
 
     def _divergence_message(self, epoch: int, loss: float) -> str:
+        if self.resolved_engine == "cpu":
+            return sgns_cpu.divergence_message(epoch, loss, self.alpha)
         return (f"SkipGramNS diverged: the loss became {loss} in epoch {epoch + 1} with alpha={self.alpha}, "
                 f"batch_size={self.batch_size}, max_row_steps={self.max_row_steps}; the model keeps the "
                 f"parameters of epoch {epoch}. Train again with a smaller batch_size or max_row_steps "

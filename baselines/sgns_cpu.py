@@ -86,6 +86,13 @@ def check_engine(engine: str, workers: int | None) -> None:
     check_int("workers", workers, 1, allow_none=True)
 
 
+def divergence_message(epoch: int, loss: float, alpha: float) -> str:
+    """What a diverged CPU epoch tells the user."""
+    return (f"SkipGramNS diverged: the loss became {loss} in epoch {epoch + 1} with alpha={alpha} on the CPU "
+            f"engine; the model keeps the parameters of epoch {epoch}. Train again with a smaller alpha "
+            f"(e.g. SkipGramNS(..., alpha={alpha / 2:g})) or check the initial vectors for NaN.")
+
+
 def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:
     """word2vec's ``expTable`` (sigmoid at ``(i / 1000 * 2 - 1) * 6``) and gensim's ``LOG_TABLE``
     (its log), float32 ``[1000]`` each."""

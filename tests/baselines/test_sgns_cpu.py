@@ -233,7 +233,7 @@ def test_divergence_keeps_last_vectors(documents):
     vectors[len(model.vocabulary)] = np.nan
     model._vectors = vectors
     before = model.input_vectors
-    with pytest.raises(TrainingDivergedError, match="diverged"):
+    with pytest.raises(TrainingDivergedError, match="smaller alpha"):
         model.train()
     assert model.epochs_trained == 0
     np.testing.assert_array_equal(model.input_vectors, before)
