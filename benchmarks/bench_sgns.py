@@ -3,7 +3,8 @@
 Same Corpus, same Vocabulary (min_count 5), vector_size 100, window 5, negative 5, sample 1e-3,
 epochs 5. Ours runs with ``--engine`` (``jax``: the batched JAX trainer, ``cpu``: the compiled
 Hogwild engine with ``--threads`` threads; ``auto``: as the model picks); gensim with
-``workers=--threads``. With ``--repeats N`` the two alternate N times (ours, gensim, ours, ...).
+``workers=--threads``. With ``--repeats N`` the two alternate N times (ours, gensim, ours, ...),
+pair ``i`` with seed ``--seed + i``.
 Prints one JSON line: seconds of every run and their medians (training only, vocabulary and
 encoding excluded for both; our seconds include pair generation on ``jax``; gensim's include
 reading the corpus each epoch), the ratio of the medians ours/gensim, and the median over runs of
@@ -61,32 +62,34 @@ def main() -> None:
     from glove_gensim.vocab import Vocabulary
 
     logging.basicConfig(level=logging.WARNING)
-    params = dict(vector_size=100, window=5, negative=5, epochs=args.epochs, seed=args.seed)
+    params = dict(vector_size=100, window=5, negative=5, epochs=args.epochs)
     ours_extra = {name: getattr(args, name) for name in ("batch_size", "group_size", "shared_negatives",
                                                          "max_row_steps") if getattr(args, name) is not None}
     corpus = Corpus(args.corpus)
     vocabulary = Vocabulary.build(corpus, min_count=5)
 
-    def ours():
-        model = SkipGramNS(**params, **ours_extra, shuffle=args.shuffle, engine=args.engine, workers=args.threads)
+    def ours(seed):
+        model = SkipGramNS(**params, **ours_extra, seed=seed, shuffle=args.shuffle, engine=args.engine,
+                           workers=args.threads)
         model.build_vocab(corpus, vocabulary=vocabulary)
         start = time.perf_counter()
         model.train()
         return time.perf_counter() - start, model, model.wv
 
-    def theirs():
+    def theirs(seed):
         start = time.perf_counter()
-        w2v, _ = train_word2vec(corpus, vocabulary, workers=args.threads, **params)
+        w2v, _ = train_word2vec(corpus, vocabulary, workers=args.threads, seed=seed, **params)
         return time.perf_counter() - start, w2v, w2v.wv
 
     runs = {"ours": [], "gensim": []}
-    for _ in range(args.repeats):
-        runs["ours"].append(ours())
+    seeds = [args.seed + i for i in range(args.repeats)]
+    for seed in seeds:
+        runs["ours"].append(ours(seed))
         if not args.skip_gensim:
-            runs["gensim"].append(theirs())
+            runs["gensim"].append(theirs(seed))
     model = runs["ours"][-1][1]
     record = {"benchmark": "sgns", "corpus": Path(args.corpus).name, "words": len(vocabulary),
-              "epochs": args.epochs, "seed": args.seed, "engine": model.resolved_engine, "threads": args.threads,
+              "epochs": args.epochs, "seeds": seeds, "engine": model.resolved_engine, "threads": args.threads,
               "config": {k: getattr(model, k) for k in ("batch_size", "group_size", "shared_negatives",
                                                         "max_row_steps", "shuffle")},
               "ours_loss": [round(x, 4) for x in model.loss_history],
@@ -98,6 +101,7 @@ def main() -> None:
         record[f"{name}_seconds"] = round(statistics.median(seconds for seconds, _, _ in results), 2)
         run_scores = [scores(kv) for _, _, kv in results]
         record[name] = {k: round(statistics.median(s[k] for s in run_scores), 4) for k in run_scores[0]}
+        record[f"{name}_scores_runs"] = run_scores
     if runs["gensim"]:
         record["ratio_ours_over_gensim"] = round(record["ours_seconds"] / record["gensim_seconds"], 3)
         record["delta_ours_minus_gensim"] = {k: round(record["ours"][k] - record["gensim"][k], 4)
