@@ -72,7 +72,7 @@ def run(args) -> None:
                            group_size=args.group_size, shared_negatives=args.shared_negatives, shuffle=args.shuffle,
                            export=args.export, progress=not args.quiet, checkpoint_dir=args.checkpoint_dir,
                            checkpoint_every=args.checkpoint_every, on_divergence=args.on_divergence,
-                           **extra, **common)
+                           engine="jax", **extra, **common)
         model.build_vocab(corpus)
         train_resumable(model, args)
         out.mkdir(parents=True, exist_ok=True)
