@@ -210,11 +210,17 @@ def _glove_flags() -> argparse.ArgumentParser:
     group.add_argument("--alpha", type=float, default=0.75, help="weighting exponent (default 0.75)")
     group.add_argument("--learning-rate", type=float, default=None, metavar="ETA",
                        help="default 0.05 for adagrad, 1e-3 for optax optimizers")
-    group.add_argument("--optimizer", default="adagrad",
+    group.add_argument("--optimizer", default=None,
                        choices=("adagrad", "adagrad-glove", "adam", "sgd", "adagrad-optax"),
-                       help="adagrad: synchronous batched AdaGrad with glove.c's scaling (default); "
-                            "adagrad-glove: glove.c's exact rule (small batches only); adam: the seed "
-                            "article's Adam")
+                       help="adagrad-glove: glove.c's exact rule, per entry (default with --engine cpu); "
+                            "adagrad: synchronous batched AdaGrad with glove.c's scaling (default with "
+                            "--engine jax); adam: the seed article's Adam (JAX engine only)")
+    group.add_argument("--engine", choices=("auto", "jax", "cpu"), default="auto",
+                       help="cpu: compiled multi-threaded per-entry training; jax: JAX (accelerators); "
+                            "auto (default): jax when JAX sees an accelerator, else cpu")
+    group.add_argument("--threads", type=int, default=None, metavar="N",
+                       help="CPU engine threads (default: all cores; results depend on scheduling "
+                            "unless N is 1)")
     group.add_argument("--batch-size", type=int, default=None, metavar="N",
                        help="entries per update (default: automatic, up to 65536)")
     group.add_argument("--epochs", type=int, default=25, help="passes over the co-occurrences (default 25)")
@@ -307,7 +313,8 @@ def _run_train(args) -> None:
                   tokenizer=args.tokenizer, token_pattern=args.token_pattern,
                   line_is_document=args.line_is_document, errors=args.errors, progress=not args.quiet,
                   cooccurrence_cache=args.cooc_cache, checkpoint_dir=args.checkpoint_dir,
-                  checkpoint_every=args.checkpoint_every, on_divergence=args.on_divergence)
+                  checkpoint_every=args.checkpoint_every, on_divergence=args.on_divergence,
+                  engine=args.engine, workers=args.threads)
     model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args)
     out = Path(args.out)

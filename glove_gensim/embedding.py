@@ -308,7 +308,7 @@ class EmbeddingModel:
         digest.update("\n".join(self.vocabulary.words).encode("utf-8"))
         digest.update(self.vocabulary.counts.tobytes())
         volatile = {"epochs", "compute_loss", "checkpoint_every", "on_divergence", "max_restarts",
-                    "learning_rate", "n_devices"}
+                    "learning_rate", "n_devices", "engine", "workers"}
         settings = {k: json.dumps(v, sort_keys=True) for k, v in self._config().items() if k not in volatile}
         return {"data": digest.hexdigest(), "class": type(self).__name__, **settings}
 
