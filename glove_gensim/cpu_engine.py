@@ -67,6 +67,7 @@ _FASTMATH = {"reassoc", "contract", "nsz", "arcp"}
 # entry _ENTRY_AHEAD positions ahead and for the table rows of the entry _ROWS_AHEAD ahead.
 _ENTRY_AHEAD, _ROWS_AHEAD = 16, 4
 _LINE = 64
+_FILL_CHUNK = 1 << 20
 
 
 class HostTables(NamedTuple):
@@ -149,14 +150,21 @@ def init_tables(seed: int, n_words: int, dim: int) -> tuple[HostTables, HostTabl
 def host_entries(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_words: int, x_max: float,
                  alpha: float) -> np.ndarray:
     """The entries as one record array (``ENTRY_DTYPE [nnz]``: row, col offset by ``n_words``,
-    ``log X``, ``f(X)``), so that an entry drawn at random costs one cache line, not four."""
+    ``log X``, ``f(X)``), so that an entry drawn at random costs one cache line, not four.
+
+    The same float32 values as :func:`glove_gensim.train.host_entries`, computed a chunk at a time
+    so that temporaries stay small beside the entries themselves.
+    """
     entries = np.empty(len(rows), ENTRY_DTYPE)
-    entries["row"] = rows
-    entries["col"] = cols
-    entries["col"] += n_words
-    x = np.asarray(values, dtype=np.float32)
-    entries["log_x"] = np.log(x)
-    entries["weight"] = np.minimum(np.float32(1.0), (x / np.float32(x_max)) ** np.float32(alpha))
+    for start in range(0, len(rows), _FILL_CHUNK):
+        chunk = slice(start, start + _FILL_CHUNK)
+        x = np.asarray(values[chunk], dtype=np.float32)
+        part = entries[chunk]
+        part["row"] = rows[chunk]
+        part["col"] = cols[chunk]
+        part["col"] += n_words
+        part["log_x"] = np.log(x)
+        part["weight"] = np.minimum(1.0, (x / x_max) ** alpha)
     logger.info("CPU engine: %d entries, %.0f MB on the host", len(rows), entries.nbytes / 2**20)
     return entries
 

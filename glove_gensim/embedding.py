@@ -304,7 +304,7 @@ class EmbeddingModel:
         digest = hashlib.sha256()
         for name, array in sorted(self._data_arrays().items()):
             digest.update(name.encode())
-            digest.update(np.ascontiguousarray(array).tobytes())
+            digest.update(np.ascontiguousarray(array))  # the buffer itself, not a copy
         digest.update("\n".join(self.vocabulary.words).encode("utf-8"))
         digest.update(self.vocabulary.counts.tobytes())
         volatile = {"epochs", "compute_loss", "checkpoint_every", "on_divergence", "max_restarts",
