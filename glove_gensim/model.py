@@ -14,7 +14,7 @@ from glove_gensim import cpu_engine
 from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import CorpusOptions, EmbeddingModel
-from glove_gensim.engine import lazy_module, resolve_workers, is_optax_transformation
+from glove_gensim.engine import is_optax_transformation, lazy_module, resolve_workers
 from glove_gensim.validation import check_int, check_positive
 from glove_gensim.vocab import Vocabulary
 
