@@ -49,6 +49,7 @@ from numba.extending import intrinsic
 
 from glove_gensim.engine import is_optax_transformation, resolve_engine
 from glove_gensim.host_random import epoch_keys, feistel_half_bits, init_tables as _init_values, shuffled_position
+from glove_gensim.validation import check_int
 
 logger = logging.getLogger(__name__)
 
@@ -95,13 +96,10 @@ class CpuRule:
     name : {"glove", "sync"}
     learning_rate : float
         eta.
-    batch_size : int
-        Entries per synchronous update (``"sync"`` only).
     """
 
     name: str
     learning_rate: float = 0.05
-    batch_size: int = 1
 
     def __post_init__(self) -> None:
         if self.name not in RULES:
@@ -295,17 +293,19 @@ def _sync_epoch(vectors, biases, acc_v, acc_b, entries, n_padded, half, round_ke
 
 
 def run_epoch(rule: Any, params: HostTables, accumulators: HostTables, entries: np.ndarray,
-              round_keys: np.ndarray, n_threads: int) -> float:
+              round_keys: np.ndarray, n_threads: int, batch_size: int = 1) -> float:
     """One epoch over ``entries`` (from :func:`host_entries`) in the order keyed by ``round_keys``
     (``uint32 [4]``, :func:`epoch_keys`), updating ``params`` and ``accumulators`` in place.
 
     Parameters
     ----------
     rule
-        Has ``name`` (``"glove"`` or ``"sync"``) and ``learning_rate``; ``"sync"`` also reads
-        ``batch_size`` (default 1).
+        Has ``name`` (``"glove"`` or ``"sync"``) and ``learning_rate``.
     n_threads : int
         Threads (at most numba's thread pool are run at once; more shares are run in turn).
+    batch_size : int
+        Entries per synchronous update (``"sync"``; the order is the JAX engine's over the entries
+        padded to whole batches).
 
     Returns
     -------
@@ -321,11 +321,11 @@ def run_epoch(rule: Any, params: HostTables, accumulators: HostTables, entries: 
         return float(_glove_epoch(*tables, entries, feistel_half_bits(len(entries)), keys, eta, clip,
                                   int(n_threads)))
     if rule.name == "sync":
-        batch_size = int(getattr(rule, "batch_size", 1))
+        check_int("batch_size", batch_size, 1)
         n = len(entries)
         n_padded = n + (-n) % batch_size
         return float(_sync_epoch(*tables, entries, n_padded, feistel_half_bits(n_padded), keys, eta, clip,
-                                 batch_size, int(n_threads)))
+                                 int(batch_size), int(n_threads)))
     raise ValueError(f"the CPU engine has no kernel for rule {rule.name!r}; it needs engine='jax'")
 
 

@@ -285,7 +285,7 @@ class GloVe(EmbeddingModel):
 
     def _rule(self) -> core.UpdateRule | cpu_engine.CpuRule:
         if self._engine == "cpu":
-            return cpu_engine.CpuRule(self._transformation(), self.learning_rate, self.effective_batch_size)
+            return cpu_engine.CpuRule(self._transformation(), self.learning_rate)
         return core.make_rule(self._transformation(), self.learning_rate, len(self.vocabulary), self.effective_batch_size)
 
     def _check_memory(self) -> None:
@@ -318,8 +318,10 @@ class GloVe(EmbeddingModel):
                 self._entries = cpu_engine.host_entries(self.cooccurrence.rows, self.cooccurrence.cols,
                                                         self.cooccurrence.values, len(self.vocabulary),
                                                         self.x_max, self.alpha)
-            cost = cpu_engine.run_epoch(self._rule(), self._params, self._opt_state, self._entries,
-                                        cpu_engine.epoch_keys(self.seed, epoch), self._n_threads)
+            rule = self._rule()
+            cost = cpu_engine.run_epoch(rule, self._params, self._opt_state, self._entries,
+                                        cpu_engine.epoch_keys(self.seed, epoch), self._n_threads,
+                                        self.effective_batch_size if rule.name == "sync" else 1)
             return cost / len(self._entries), len(self._entries)
         batch_size = self.effective_batch_size
         n_devices = core.usable_devices(batch_size, self.n_devices)

@@ -40,19 +40,19 @@ def test_host_prng_and_shuffle_equal_jax():
         assert np.array_equal(np.asarray(expected), host_random.shuffled_order(n, np.asarray(keys)))
 
 
-@pytest.mark.parametrize("rule, n_threads", [(cpu_engine.CpuRule("glove", 0.05), 1),
-                                             (cpu_engine.CpuRule("sync", 0.05, 16), 2)])
-def test_one_epoch_equals_float64_reference(rule, n_threads):
+@pytest.mark.parametrize("rule, n_threads, batch_size", [(cpu_engine.CpuRule("glove", 0.05), 1, 1),
+                                                         (cpu_engine.CpuRule("sync", 0.05), 2, 16)])
+def test_one_epoch_equals_float64_reference(rule, n_threads, batch_size):
     rows, cols, values = random_problem(0)
     entries = cpu_engine.host_entries(rows, cols, values, 12, 10.0, 0.75)
     params, accumulators = cpu_engine.init_tables(3, 12, 5)
     start = cpu_engine.copy_tables(params, accumulators)
     keys = cpu_engine.epoch_keys(3, 0)
-    cost = cpu_engine.run_epoch(rule, params, accumulators, entries, keys, n_threads)
-    n_padded = len(rows) + (-len(rows)) % rule.batch_size
+    cost = cpu_engine.run_epoch(rule, params, accumulators, entries, keys, n_threads, batch_size)
+    n_padded = len(rows) + (-len(rows)) % batch_size
     vectors, biases, expected_cost = reference_epoch(
         start[0].vectors, start[0].biases, start[1].vectors, start[1].biases, rows, cols, values,
-        host_random.shuffled_order(n_padded, keys), rule.batch_size, 12, 0.05, 10.0, 0.75,
+        host_random.shuffled_order(n_padded, keys), batch_size, 12, 0.05, 10.0, 0.75,
         synchronous=rule.name == "sync")
     np.testing.assert_allclose(params.vectors, vectors, atol=1e-5)
     np.testing.assert_allclose(params.biases, biases, atol=1e-5)
