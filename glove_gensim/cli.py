@@ -302,7 +302,9 @@ def _run_train(args) -> None:
     from glove_gensim.callbacks import NeighborsLogger
     from glove_gensim.io import save_word2vec_text
     from glove_gensim.model import GloVe
+    from glove_gensim.validation import check_int
 
+    check_int("--threads", args.threads, 1, allow_none=True)
     model = GloVe(vector_size=args.vector_size, window=args.window, min_count=args.min_count,
                   max_vocab_size=args.max_vocab_size, max_final_vocab=args.max_final_vocab,
                   x_max=args.x_max, alpha=args.alpha, learning_rate=args.learning_rate,
