@@ -179,7 +179,8 @@ class Verdict:
     >>> v.survives, v.to_dict()["survives_holm"]
     (False, False)
     >>> v.line
-    "wordsim353: GloVe better than SGNS by +0.050 (ahead on 3 of 3 seeds); the difference does not survive Holm's correction (significant on 2 of 3 seeds, p_holm up to 0.08)"
+    "wordsim353: GloVe better than SGNS by +0.050 (ahead on 3 of 3 seeds); the difference does not
+    survive Holm's correction (significant on 2 of 3 seeds, p_holm up to 0.08)"
     """
 
     set: str
@@ -251,7 +252,8 @@ class GridCheck:
     --------
     >>> g = GridCheck("simlex999", "SGNS", "GloVe", n_combinations=4, n_agree=3, combinations=[])
     >>> g.holds, g.line
-    (False, 'simlex999: SGNS ahead of GloVe in 3 of 4 grid combinations: the verdict does NOT hold across the grid')
+    (False, 'simlex999: SGNS ahead of GloVe in 3 of 4 grid combinations: the verdict does NOT hold
+    across the grid')
     """
 
     set: str
