@@ -285,15 +285,15 @@ def _run_vocab(args) -> None:
 
 def _run_cooccur(args) -> None:
     corpus = open_corpus(args)
-    if not (args.vocab or args.max_vocab_size or args.backend == "dask"):
-        from glove_gensim.cooccur import count_corpus  # one reading for the vocabulary and the counts
+    with _dask_client(args) as client:
+        if client is None and not (args.vocab or args.max_vocab_size):
+            from glove_gensim.cooccur import count_corpus  # one reading for the vocabulary and the counts
 
-        cooccurrence = count_corpus(corpus, min_count=args.min_count, max_final_vocab=args.max_final_vocab,
-                                    window=args.window, symmetric=not args.asymmetric,
-                                    distance_weighting=not args.no_distance_weighting,
-                                    memory_limit=args.memory_limit, progress=not args.quiet)
-    else:
-        with _dask_client(args) as client:
+            cooccurrence = count_corpus(corpus, min_count=args.min_count, max_final_vocab=args.max_final_vocab,
+                                        window=args.window, symmetric=not args.asymmetric,
+                                        distance_weighting=not args.no_distance_weighting,
+                                        memory_limit=args.memory_limit, progress=not args.quiet)
+        else:
             cooccurrence = _count(args, corpus, _build_vocabulary(args, corpus, client), client)
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     cooccurrence.save(args.out)
