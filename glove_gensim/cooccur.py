@@ -25,9 +25,9 @@ from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
-from glove_gensim.counting import (CHUNK_TOKENS, DEFAULT_MEMORY_LIMIT, PartialCounts, count_id_chunks,
-                                   count_partial, drop_out_of_vocabulary, first_pass, log_plan,
-                                   parse_memory, sorted_sums)
+from glove_gensim.counting import (CHUNK_TOKENS, DEFAULT_MEMORY_LIMIT, READ_TOKENS, PartialCounts,
+                                   count_id_chunks, count_partial, drop_out_of_vocabulary, first_pass,
+                                   log_plan, parse_memory, sorted_sums)
 from glove_gensim.files import CorruptFileError, atomic_write, load_arrays, save_arrays
 from glove_gensim.validation import check_int
 from glove_gensim.vocab import Vocabulary, log_collected
@@ -257,15 +257,16 @@ def count_corpus(documents: Iterable[Sequence[str]], min_count: int = 5, max_fin
                  window: int = 10, symmetric: bool = True, distance_weighting: bool = True,
                  memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT,
                  tmp_dir: str | os.PathLike | None = None, progress: bool = False,
-                 chunk_tokens: int = CHUNK_TOKENS, threads: int | None = None) -> Cooccurrence:
+                 chunk_tokens: int = READ_TOKENS, threads: int | None = None) -> Cooccurrence:
     """The vocabulary and the co-occurrences of ``documents`` from one reading of the corpus.
 
     Equal to ``count_cooccurrences(documents, Vocabulary.build(documents, min_count,
     max_final_vocab=max_final_vocab), ...)`` (same words, order, counts and arrays), but each
     document is read and tokenized once: tokens are kept as provisional ids in order of first
     appearance (spilled to a temporary file beyond a quarter of ``memory_limit``), the
-    vocabulary is chosen from their counts, and the ids are remapped for counting. Parameters as
-    :meth:`Vocabulary.build` and :func:`count_cooccurrences`.
+    vocabulary is chosen from their counts, and the ids are remapped for counting. Documents are
+    read ``chunk_tokens`` at a time (small, so that few token strings are alive at once). Other
+    parameters as :meth:`Vocabulary.build` and :func:`count_cooccurrences`.
 
     Examples
     --------

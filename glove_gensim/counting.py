@@ -54,7 +54,7 @@ logger = logging.getLogger(__name__)
 CHUNK_TOKENS = 1 << 20
 DEFAULT_MEMORY_LIMIT = "2GB"
 _INITIAL_CAPACITY = 1 << 20
-_MAX_LOAD = 0.5
+_MAX_LOAD = 0.7
 _BYTES_PER_SLOT = 16
 _TABLE_SHARE = 0.125
 _EXACT_MAX_WINDOW = 20
@@ -64,6 +64,7 @@ _MERGE_BYTES_PER_ENTRY = 64
 _MIN_MERGE_ENTRIES = 1 << 16
 _DENSE_SHARE = 0.1
 _TOKEN_SHARE = 0.25
+READ_TOKENS = 1 << 16  # small reading chunks: few str objects alive at a time, so little heap kept
 _MAX_THREADS = 8
 _UNITS = {"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20,
           "G": 1 << 30, "GB": 1 << 30, "T": 1 << 40, "TB": 1 << 40}
@@ -297,12 +298,13 @@ class FirstPass(NamedTuple):
     tokens: "TokenStore"
 
 
-def first_pass(documents: Iterable[Sequence[str]], chunk_tokens: int = CHUNK_TOKENS,
+def first_pass(documents: Iterable[Sequence[str]], chunk_tokens: int = READ_TOKENS,
                memory_limit: int | None = None, tmp_dir=None, progress: bool = False) -> FirstPass:
     """Read ``documents`` once: provisional ids in order of first appearance, and word counts.
 
     The ids are kept in memory up to a quarter of ``memory_limit``, beyond that in a temporary
-    file (removed by ``tokens.close()``).
+    file (removed by ``tokens.close()``). Documents are read ``chunk_tokens`` at a time (small,
+    so that few token strings are alive at once and the Python heap stays small).
 
     Examples
     --------
