@@ -165,35 +165,43 @@ def table_entries(table, dense, n_words, owner, n_owners, symmetric, rows, cols,
 
 
 @numba.njit(cache=True, nogil=True)
-def _counting_sort(keys, n_keys, rows, cols, values, out_rows, out_cols, out_values, n):
-    """Stable scatter of the first ``n`` entries into the outputs, ordered by ``keys``."""
-    offsets = np.zeros(n_keys + 1, dtype=np.int64)
-    for i in range(n):
-        offsets[keys[i] + 1] += 1
-    for b in range(n_keys):
-        offsets[b + 1] += offsets[b]
-    for i in range(n):
-        b = keys[i]
-        j = offsets[b]
-        offsets[b] = j + 1
-        out_rows[j], out_cols[j], out_values[j] = rows[i], cols[i], values[i]
-
-
-@numba.njit(cache=True, nogil=True)
-def sort_and_sum(rows, cols, values, n, n_rows, n_cols, spare_rows, spare_cols, spare_values):
+def sort_and_sum_in_place(rows, cols, values, n, n_rows):
     """Sort the first ``n`` coordinates by (row, col) and sum duplicates, in place.
 
-    Two stable counting sorts (by column, then by row: linear time) through the ``spare`` arrays
-    of the same length, then one pass that sums equal neighbours. Returns the number of distinct
-    entries, left at the front of ``rows``, ``cols`` and ``values``.
+    One in-place radix pass by row (each entry swapped once into its row's bucket, linear time,
+    no spare arrays), then each row's entries sorted by column, then equal neighbours summed.
+    Returns the number of distinct entries, left at the front of ``rows``, ``cols`` and ``values``.
     """
-    _counting_sort(cols, n_cols, rows, cols, values, spare_rows, spare_cols, spare_values, n)
-    _counting_sort(spare_rows, n_rows, spare_rows, spare_cols, spare_values, rows, cols, values, n)
-    k = -1
+    starts = np.zeros(n_rows + 1, dtype=np.int64)
     for i in range(n):
-        if k >= 0 and rows[i] == rows[k] and cols[i] == cols[k]:
-            values[k] += values[i]
-        else:
-            k += 1
-            rows[k], cols[k], values[k] = rows[i], cols[i], values[i]
+        starts[rows[i] + 1] += 1
+    for b in range(n_rows):
+        starts[b + 1] += starts[b]
+    fill = starts[:-1].copy()
+    for b in range(n_rows):
+        end = starts[b + 1]
+        while fill[b] < end:
+            i = fill[b]
+            r = rows[i]
+            if r == b:
+                fill[b] = i + 1
+                continue
+            j = fill[r]
+            fill[r] = j + 1
+            rows[i], rows[j] = rows[j], rows[i]
+            cols[i], cols[j] = cols[j], cols[i]
+            values[i], values[j] = values[j], values[i]
+    k = -1
+    for b in range(n_rows):
+        start, end = starts[b], starts[b + 1]
+        if end - start > 1:
+            order = np.argsort(cols[start:end])
+            cols[start:end] = cols[start:end][order]
+            values[start:end] = values[start:end][order]
+        for i in range(start, end):
+            if k >= 0 and rows[k] == b and cols[i] == cols[k]:
+                values[k] += values[i]
+            else:
+                k += 1
+                rows[k], cols[k], values[k] = b, cols[i], values[i]
     return k + 1

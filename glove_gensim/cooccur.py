@@ -173,7 +173,7 @@ class Cooccurrence:
         n = len(vocabulary)
         if len(records) and (min(rows.min(), cols.min()) < 0 or max(rows.max(), cols.max()) >= n):
             raise ValueError(f"{path} has word ids outside 1..{n}: is it counted with this vocabulary?")
-        rows, cols, values = sorted_sums(rows, cols, records["value"].copy(), n, n)
+        rows, cols, values = sorted_sums(rows, cols, records["value"].copy(), n)
         return cls(rows, cols, values, vocabulary, window, symmetric, distance_weighting)
 
 

@@ -137,7 +137,7 @@ class PartialCounts:
                     self.cols.max(initial=-1), other.cols.max(initial=-1))) + 1
         rows, cols, values = sorted_sums(np.concatenate([self.rows, other.rows]),
                                          np.concatenate([self.cols, other.cols]),
-                                         np.concatenate([self.values, other.values]), n, n)
+                                         np.concatenate([self.values, other.values]), n)
         return PartialCounts(rows, cols, values, self.scale, self.window,
                              self.n_documents + other.n_documents, self.n_shards + other.n_shards)
 
@@ -146,19 +146,18 @@ class PartialCounts:
         return self.values / self.scale if self.scale != 1 else self.values.astype(np.float64)
 
 
-def sorted_sums(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_rows: int,
-                n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Coordinates sorted by (row, col) with duplicates summed (linear time; inputs consumed).
+def sorted_sums(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
+                n_rows: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Coordinates sorted by (row, col) with duplicates summed, in place (inputs consumed).
 
     Examples
     --------
-    >>> r, c, v = sorted_sums(np.array([1, 0, 1]), np.array([0, 1, 0]), np.array([2, 5, 3]), 2, 2)
+    >>> r, c, v = sorted_sums(np.array([1, 0, 1]), np.array([0, 1, 0]), np.array([2, 5, 3]), 2)
     >>> r.tolist(), c.tolist(), v.tolist()
     ([0, 1], [1, 0], [5, 5])
     """
     rows, cols = rows.astype(np.int32, copy=False), cols.astype(np.int32, copy=False)
-    n = kernels.sort_and_sum(rows, cols, values, len(rows), n_rows, n_cols, np.empty_like(rows),
-                             np.empty_like(cols), np.empty_like(values))
+    n = kernels.sort_and_sum_in_place(rows, cols, values, len(rows), n_rows)
     return _shrink(rows, n), _shrink(cols, n), _shrink(values, n)
 
 
@@ -495,7 +494,7 @@ def _gather(counters: Sequence[_WindowCounter]) -> tuple[np.ndarray, np.ndarray,
         end = counter.write_entries(rows, cols, values, end)
         counter.release()
     n_words = counters[0].n_words
-    return sorted_sums(rows, cols, values, n_words, n_words)
+    return sorted_sums(rows, cols, values, n_words)
 
 
 def _finish(counters: Sequence[_WindowCounter]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -542,8 +541,7 @@ def _merge_shards(shards: Sequence[Path], n_words: int, memory_limit: int | None
             cols.append(np.array(np.load(f"{shard}.cols.npy", mmap_mode="r")[start:stop]))
             values.append(np.array(np.load(f"{shard}.values.npy", mmap_mode="r")[start:stop]))
             del indptr
-        r, c, v = sorted_sums(np.concatenate(rows), np.concatenate(cols), np.concatenate(values),
-                              hi - lo, n_words)
+        r, c, v = sorted_sums(np.concatenate(rows), np.concatenate(cols), np.concatenate(values), hi - lo)
         end = filled + len(r)
         rows_out[filled:end], cols_out[filled:end], values_out[filled:end] = r + lo, c, v
         filled = end
