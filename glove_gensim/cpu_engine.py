@@ -29,7 +29,8 @@ Examples
 >>> rows, cols = np.array([0, 1, 1], np.int32), np.array([1, 0, 1], np.int32)
 >>> entries = host_entries(rows, cols, np.array([3.0, 3.0, 1.0]), n_words=2, x_max=10.0, alpha=0.75)
 >>> params, accumulators = init_tables(seed=1, n_words=2, dim=4)
->>> costs = [run_epoch(CpuRule("glove", 0.05), params, accumulators, entries, epoch_keys(1, e), 1)
+>>> from glove_gensim.rules import GloveAdaGrad
+>>> costs = [run_epoch(GloveAdaGrad(0.05), params, accumulators, entries, epoch_keys(1, e), 1)
 ...          for e in range(50)]
 >>> costs[-1] < 0.1 * costs[0]
 True
@@ -37,7 +38,6 @@ True
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numba
@@ -49,16 +49,15 @@ from numba.extending import intrinsic
 
 from glove_gensim.engine import is_optax_transformation, resolve_engine
 from glove_gensim.host_random import epoch_keys, feistel_half_bits, init_tables as _init_values, shuffled_position
+from glove_gensim.rules import GRAD_CLIP, UpdateRule
 from glove_gensim.validation import check_int
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CpuRule", "HostTables", "ENTRY_DTYPE", "cpu_engine_refusal", "select_engine", "default_optimizer",
+__all__ = ["HostTables", "ENTRY_DTYPE", "cpu_engine_refusal", "select_engine", "default_optimizer",
            "init_tables", "host_entries", "run_epoch", "copy_tables", "state_arrays", "restore_tables",
            "epoch_keys"]
 
-GRAD_CLIP = 100.0
-RULES = ("glove", "sync")
 OPTAX_OPTIMIZERS = ("adam", "sgd", "adagrad-optax")
 ENTRY_DTYPE = np.dtype([("row", np.int32), ("col", np.int32), ("log_x", np.float32), ("weight", np.float32)])
 # Reassociation lets LLVM vectorise the dot products and row updates; NaN and infinity keep their
@@ -90,35 +89,6 @@ class HostTables(NamedTuple):
 
     vectors: np.ndarray
     biases: np.ndarray
-
-
-@dataclass(frozen=True)
-class CpuRule:
-    """An update rule for the CPU engine, dispatched on ``name`` (any object with ``name`` and
-    ``learning_rate`` attributes, e.g. the JAX engine's rule objects, is accepted as well).
-
-    Parameters
-    ----------
-    name : {"glove", "sync"}
-    learning_rate : float
-        eta.
-
-    Examples
-    --------
-    >>> CpuRule("glove").learning_rate
-    0.05
-    >>> CpuRule("adam")
-    Traceback (most recent call last):
-    ...
-    ValueError: the CPU engine's rule must be one of ('glove', 'sync'), not 'adam'
-    """
-
-    name: str
-    learning_rate: float = 0.05
-
-    def __post_init__(self) -> None:
-        if self.name not in RULES:
-            raise ValueError(f"the CPU engine's rule must be one of {RULES}, not {self.name!r}")
 
 
 def cpu_engine_refusal(optimizer: Any, *, shard_tables: bool = False, block_size: int | None = None,
@@ -349,15 +319,17 @@ def _sync_epoch(vectors, biases, acc_v, acc_b, entries, n_padded, half, round_ke
     return total
 
 
-def run_epoch(rule: Any, params: HostTables, accumulators: HostTables, entries: np.ndarray,
+def run_epoch(rule: UpdateRule, params: HostTables, accumulators: HostTables, entries: np.ndarray,
               round_keys: np.ndarray, n_threads: int, batch_size: int = 1) -> float:
     """One epoch over ``entries`` (from :func:`host_entries`) in the order keyed by ``round_keys``
     (``uint32 [4]``, :func:`epoch_keys`), updating ``params`` and ``accumulators`` in place.
 
     Parameters
     ----------
-    rule
-        Has ``name`` (``"glove"`` or ``"sync"``) and ``learning_rate``.
+    rule : UpdateRule
+        Dispatched on ``rule.name``: ``"glove"`` (:class:`glove_gensim.rules.GloveAdaGrad`) or
+        ``"sync"`` (:class:`glove_gensim.rules.SyncAdaGrad` or ``DenseSyncAdaGrad``), with its
+        ``learning_rate``; other rules need ``engine="jax"``.
     n_threads : int
         Threads (at most numba's thread pool are run at once; more shares are run in turn).
     batch_size : int
@@ -374,8 +346,9 @@ def run_epoch(rule: Any, params: HostTables, accumulators: HostTables, entries: 
     --------
     >>> entries = host_entries(np.array([0, 1]), np.array([1, 0]), np.array([3.0, 3.0]), 2, 10.0, 0.75)
     >>> params, accumulators = init_tables(seed=1, n_words=2, dim=4)
-    >>> first = run_epoch(CpuRule("sync"), params, accumulators, entries, epoch_keys(1, 0), 2, batch_size=2)
-    >>> second = run_epoch(CpuRule("sync"), params, accumulators, entries, epoch_keys(1, 1), 2, batch_size=2)
+    >>> from glove_gensim.rules import SyncAdaGrad
+    >>> first = run_epoch(SyncAdaGrad(0.05), params, accumulators, entries, epoch_keys(1, 0), 2, batch_size=2)
+    >>> second = run_epoch(SyncAdaGrad(0.05), params, accumulators, entries, epoch_keys(1, 1), 2, batch_size=2)
     >>> second < first
     True
     """
