@@ -40,7 +40,7 @@ def synthetic_part(n_words: int, nnz: int, batch_size: int, epochs: int) -> None
     import jax
     import jax.numpy as jnp
 
-    from glove_gensim import train as core
+    from glove_gensim import rules, train as core
 
     key_rows, key_cols, key_x, key_init = jax.random.split(jax.random.PRNGKey(0), 4)
     n_padded = nnz + (-nnz) % batch_size
@@ -59,7 +59,7 @@ def synthetic_part(n_words: int, nnz: int, batch_size: int, epochs: int) -> None
     entries = jax.block_until_ready(generate())
     generated = time.perf_counter() - start
     params = core.init_params(key_init, n_words, 100)
-    rule = core.make_rule("sync", 0.05, n_words, batch_size)
+    rule = rules.make_rule("sync", 0.05, n_words, batch_size)
     state = rule.init(params)
     mesh = core.data_mesh(1)
     seconds = []

@@ -53,6 +53,25 @@ DENSE_RATIO = 4
 RULES = ("sync", "glove")
 
 
+def _adagrad_steps(params: "GloVeParams", rows, cols, log_x, weight, learning_rate):
+    """glove.c's per-entry steps for both sides of a batch.
+
+    Returns
+    -------
+    index : int32 [2B]
+        Table rows (words, then contexts).
+    steps : [2B, dim]
+        ``clip(fdiff * other, +-100) * eta``.
+    bias_steps : [2B]
+        ``fdiff``.
+    cost : scalar
+    """
+    w, c, fdiff, cost = train._forward(params, rows, cols, log_x, weight)
+    fdiff2 = jnp.concatenate([fdiff, fdiff])
+    steps = jnp.clip(fdiff2[:, None] * jnp.concatenate([c, w]), -GRAD_CLIP, GRAD_CLIP) * learning_rate
+    return jnp.concatenate([rows, cols]), steps, fdiff2, cost
+
+
 class UpdateRule(Protocol):
     """How a batch changes the tables, split so that the batch can be spread over devices.
 
@@ -120,7 +139,7 @@ class _PerEntryAdaGrad:
         return _accumulators(params)
 
     def local(self, params: GloVeParams, rows, cols, log_x, weight):
-        index, steps, bias_steps, cost = train._adagrad_steps(params, rows, cols, log_x, weight,
+        index, steps, bias_steps, cost = _adagrad_steps(params, rows, cols, log_x, weight,
                                                               self.learning_rate)
         return (index, steps, bias_steps), cost
 
@@ -201,7 +220,7 @@ class DenseSyncAdaGrad(SyncAdaGrad):
     """
 
     def local(self, params: GloVeParams, rows, cols, log_x, weight):
-        index, steps, bias_steps, cost = train._adagrad_steps(params, rows, cols, log_x, weight,
+        index, steps, bias_steps, cost = _adagrad_steps(params, rows, cols, log_x, weight,
                                                               self.learning_rate)
         n_rows = params.vectors.shape[0]
         sums = jax.ops.segment_sum(jnp.concatenate([steps, steps * steps], axis=1), index, n_rows)

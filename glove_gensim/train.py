@@ -8,7 +8,8 @@ Update rules
 ------------
 The rule classes (:class:`UpdateRule`, :class:`SyncAdaGrad`, :class:`DenseSyncAdaGrad`,
 :class:`GloveAdaGrad`, :class:`OptaxRule`, made by :func:`make_rule`) live in
-:mod:`glove_gensim.rules`, shared with the CPU engine, and are re-exported here.
+:mod:`glove_gensim.rules`, shared with the CPU engine; that module builds on this one (never the
+other way round), so :func:`run_epoch` takes a rule without importing it.
 """
 from __future__ import annotations
 
@@ -21,8 +22,6 @@ import numpy as np
 from jax.sharding import Mesh
 from jax.sharding import PartitionSpec as P
 
-from glove_gensim.rules import (DENSE_RATIO, GRAD_CLIP, RULES, DenseSyncAdaGrad, GloveAdaGrad, OptaxRule,  # noqa: F401
-                                SyncAdaGrad, UpdateRule, make_rule)
 
 
 class GloVeParams(NamedTuple):
@@ -51,6 +50,7 @@ class AdaGradState(NamedTuple):
 
     Examples
     --------
+    >>> from glove_gensim.rules import SyncAdaGrad
     >>> state = SyncAdaGrad(0.05).init(init_params(jax.random.PRNGKey(0), n_words=3, dim=4))
     >>> state.vectors.shape, float(state.vectors.min()), float(state.biases.max())
     ((6, 4), 1.0, 1.0)
@@ -182,25 +182,6 @@ def loss(params: GloVeParams, rows: jax.Array, cols: jax.Array, log_x: jax.Array
     return _forward(params, rows, cols, log_x, weight)[3]
 
 
-def _adagrad_steps(params: GloVeParams, rows, cols, log_x, weight, learning_rate):
-    """glove.c's per-entry steps for both sides of a batch.
-
-    Returns
-    -------
-    index : int32 [2B]
-        Table rows (words, then contexts).
-    steps : [2B, dim]
-        ``clip(fdiff * other, +-100) * eta``.
-    bias_steps : [2B]
-        ``fdiff``.
-    cost : scalar
-    """
-    w, c, fdiff, cost = _forward(params, rows, cols, log_x, weight)
-    fdiff2 = jnp.concatenate([fdiff, fdiff])
-    steps = jnp.clip(fdiff2[:, None] * jnp.concatenate([c, w]), -GRAD_CLIP, GRAD_CLIP) * learning_rate
-    return jnp.concatenate([rows, cols]), steps, fdiff2, cost
-
-
 def data_mesh(n_devices: int | None = None) -> Mesh:
     """A 1-D mesh named ``"batch"`` over the first ``n_devices`` local devices (default: all).
 
@@ -316,7 +297,7 @@ def shuffled_index(position: jax.Array, n: int, round_keys: jax.Array) -> jax.Ar
 
 
 @partial(jax.jit, static_argnames=("rule", "batch_size", "mesh", "shard_tables"))
-def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entries, rule: UpdateRule,
+def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entries, rule: "rules.UpdateRule",
               batch_size: int, mesh: Mesh, shard_tables: bool = False) -> tuple[GloVeParams, Any, jax.Array]:
     """One pass over all entries in a random order, as one ``lax.scan`` on the device(s).
 
@@ -360,6 +341,7 @@ def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entr
     >>> entries, n = make_entries(np.array([0, 1]), np.array([1, 0]), np.array([2.0, 1.0]),
     ...                           n_words=2, x_max=10.0, alpha=0.75, batch_size=4)
     >>> params = init_params(jax.random.PRNGKey(0), n_words=2, dim=3)
+    >>> from glove_gensim.rules import make_rule
     >>> rule = make_rule("sync", 0.05, n_words=2, batch_size=4)
     >>> params, state, cost = run_epoch(params, rule.init(params), jax.random.PRNGKey(1), entries,
     ...                                 rule, 4, data_mesh(1))
@@ -400,6 +382,7 @@ def pad_rows(tree: Any, n_rows: int, padded: int) -> Any:
     Examples
     --------
     >>> params = init_params(jax.random.PRNGKey(0), n_words=3, dim=4)
+    >>> from glove_gensim.rules import SyncAdaGrad
     >>> padded, state = pad_rows((params, SyncAdaGrad(0.05).init(params)), n_rows=6, padded=8)
     >>> padded.vectors.shape, float(padded.vectors[7, 0]), float(state.vectors[7, 0])
     ((8, 4), 0.0, 1.0)
@@ -421,6 +404,7 @@ def unpad_rows(tree: Any, n_rows: int) -> Any:
     Examples
     --------
     >>> params = init_params(jax.random.PRNGKey(0), n_words=3, dim=4)
+    >>> from glove_gensim.rules import SyncAdaGrad
     >>> padded = pad_rows((params, SyncAdaGrad(0.05).init(params)), n_rows=6, padded=8)
     >>> unpad_rows(padded, n_rows=6)[0].vectors.shape
     (6, 4)

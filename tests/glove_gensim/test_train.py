@@ -5,7 +5,7 @@ import numpy as np
 import optax
 import pytest
 
-from glove_gensim import train as core
+from glove_gensim import rules, train as core
 
 
 def random_problem(seed, n_words=12, dim=5, density=0.5):
@@ -63,9 +63,9 @@ def run(rule_name, batch_size, seed=0, dense=None, n_words=12, dim=5):
     rows, cols, values = random_problem(seed, n_words, dim)
     entries, n = core.make_entries(rows, cols, values, n_words, 10.0, 0.75, batch_size)
     params = core.init_params(jax.random.PRNGKey(seed), n_words, dim)
-    rule = core.make_rule(rule_name, 0.05, n_words, batch_size)
+    rule = rules.make_rule(rule_name, 0.05, n_words, batch_size)
     if dense is not None:
-        rule = (core.DenseSyncAdaGrad if dense else core.SyncAdaGrad)(rule.learning_rate)
+        rule = (rules.DenseSyncAdaGrad if dense else rules.SyncAdaGrad)(rule.learning_rate)
     state = rule.init(params)
     key = jax.random.PRNGKey(seed + 100)
     new_params, new_state, cost = core.run_epoch(params, state, key, entries, rule, batch_size,
@@ -137,7 +137,7 @@ def test_optax_rule_reduces_the_loss():
     rows, cols, values = random_problem(4)
     entries, n = core.make_entries(rows, cols, values, 12, 10.0, 0.75, 8)
     params = core.init_params(jax.random.PRNGKey(0), 12, 5)
-    rule = core.make_rule(optax.adam(0.05), 0.05, 12, 8)
+    rule = rules.make_rule(optax.adam(0.05), 0.05, 12, 8)
     state = rule.init(params)
     costs = []
     for epoch in range(15):
@@ -149,4 +149,4 @@ def test_optax_rule_reduces_the_loss():
 
 def test_unknown_rule_is_refused():
     with pytest.raises(ValueError, match="rule must be one of"):
-        core.make_rule("rmsprop", 0.05, 10, 8)
+        rules.make_rule("rmsprop", 0.05, 10, 8)
