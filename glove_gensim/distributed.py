@@ -216,7 +216,7 @@ def _count_words(partition: Partition, options: CorpusOptions,
         counter.update(document)
         total += len(document)
         if max_vocab_size is not None and len(counter) > max_vocab_size:
-            counter = Counter({w: c for w, c in counter.items() if c > prune_threshold})
+            counter = Counter({w: c for w, c in counter.items() if c >= prune_threshold})
             prune_threshold += 1
     return counter, total
 
@@ -441,7 +441,7 @@ def build_vocabulary(documents, min_count: int = 5, max_vocab_size: int | None =
     if max_vocab_size is not None and len(counter) > max_vocab_size:
         threshold = 1
         while len(counter) > max_vocab_size:
-            counter = Counter({w: c for w, c in counter.items() if c > threshold})
+            counter = Counter({w: c for w, c in counter.items() if c >= threshold})
             threshold += 1
     vocab = Vocabulary.from_counter(counter, total, min_count, max_final_vocab, corpus.description)
     logger.info("collected %d word types from %d tokens in %s on Dask; kept %d with count >= %d "
