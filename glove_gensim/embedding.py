@@ -429,6 +429,7 @@ class EmbeddingModel:
         self._state_version = 0
         self._running_loss = 0.0
         self._call_epochs = (0, epochs)
+        self._resume_call: tuple[int, int] | None = None
         self._corpus_key: tuple | None = None
         self._data_tally: tuple[int | None, int | None] = (None, None)
         self._validate_common()
@@ -654,7 +655,9 @@ class EmbeddingModel:
         vocabulary and parameters (``build_vocab`` first; a corpus with frequent words the
         vocabulary lacks is refused, naming ``build_vocab(corpus, update=True)``); given the corpus
         :meth:`build_vocab` read, the data prepared then are reused. ``train(epochs=N)`` sets
-        ``model.epochs = N``; a learning-rate schedule (SGNS's decay) runs within each call.
+        ``model.epochs = N``; a learning-rate schedule (SGNS's decay) runs within each call (after
+        :meth:`restore_checkpoint` of an interrupted call, a ``train`` that finishes that call's
+        epochs continues its schedule, so a resumed run equals the uninterrupted one).
         Unlike gensim, a model without a vocabulary builds one from the corpus first, and
         ``epochs``, ``total_examples`` and ``total_words`` may be left out (we count exactly).
 
@@ -712,7 +715,9 @@ class EmbeddingModel:
         self._check_totals(total_examples, total_words)
         self.epochs = epochs
         callbacks = self.callbacks if callbacks is None else tuple(callbacks)
-        self._call_epochs = (self.epochs_trained, epochs)
+        resume, self._resume_call = self._resume_call, None
+        finishes_resumed = resume is not None and self.epochs_trained + epochs == sum(resume)
+        self._call_epochs = resume if finishes_resumed else (self.epochs_trained, epochs)
         self._running_loss = 0.0
         logger.info("training model with %d workers on %d vocabulary and %d features, using %s",
                     resolve_workers(self.workers), len(self.vocabulary), self.vector_size, self._training_summary())
@@ -932,7 +937,7 @@ class EmbeddingModel:
         arrays["loss_history"] = np.asarray(self.loss_history, dtype=np.float64)
         arrays["epoch_seconds"] = np.asarray(self.epoch_seconds, dtype=np.float64)
         meta = {"fingerprint": self.fingerprint(), "epochs_trained": self.epochs_trained,
-                "learning_rate": self.learning_rate}
+                "learning_rate": self.learning_rate, "call": list(self._call_epochs)}
         path = save_arrays(self.checkpoint_path, self._file_kind + ".checkpoint", self._file_version, arrays, meta)
         logger.debug("checkpoint after epoch %d written to %s", self.epochs_trained, path)
         return path
@@ -980,6 +985,9 @@ class EmbeddingModel:
             self.loss_history = arrays["loss_history"].tolist()
             self.epoch_seconds = arrays["epoch_seconds"].tolist()
             self.epochs_trained = int(meta["epochs_trained"])
+            call = meta.get("call")
+            if call is not None and sum(call) > self.epochs_trained:
+                self._resume_call = (int(call[0]), int(call[1]))
         except (KeyError, ValueError) as exc:
             raise CorruptFileError(f"{self.checkpoint_path} does not hold a usable checkpoint: {exc}") from exc
         self._vectors_changed()
