@@ -431,6 +431,7 @@ class EmbeddingModel:
         self._call_epochs = (0, epochs)
         self._resume_call: tuple[int, int] | None = None
         self._corpus_key: tuple | None = None
+        self._vocabulary_given = False
         self._data_tally: tuple[int | None, int | None] = (None, None)
         self._validate_common()
         self._validate()
@@ -604,7 +605,9 @@ class EmbeddingModel:
             if not isinstance(vocabulary, Vocabulary):
                 raise TypeError(f"vocabulary must be a glove_gensim Vocabulary, not {type(vocabulary).__name__}")
             self.vocabulary = vocabulary
+            self._vocabulary_given = True
         else:
+            self._vocabulary_given = False
             self.vocabulary = Vocabulary.build(corpus, self.min_count, self.max_vocab_size, self.max_final_vocab,
                                                progress=self.progress,
                                                trim_rule=self.trim_rule if trim_rule is None else trim_rule)
@@ -626,13 +629,10 @@ class EmbeddingModel:
 
     def _continue_on(self, sentences, corpus_file) -> None:
         """``train(corpus)`` on a corpus other than :meth:`build_vocab`'s: the same vocabulary and
-        state, that corpus's training data (gensim's behaviour); new frequent words are refused."""
+        state, that corpus's training data (gensim's behaviour); new frequent words are refused
+        (unless the vocabulary was given: then words outside it are left out on purpose)."""
         corpus = TalliedCorpus.of(self._open_corpus(sentences, corpus_file))
-        try:
-            seen = Vocabulary.build(corpus, self.min_count, trim_rule=self.trim_rule)
-        except ValueError:
-            seen = None
-        new = [] if seen is None else [word for word in seen.words if word not in self.vocabulary]
+        new = [] if self._vocabulary_given else self._new_frequent_words(corpus)
         if new:
             raise ValueError(
                 f"{len(new)} words of {corpus.description} reach min_count={self.min_count} but are not in "
@@ -644,6 +644,14 @@ class EmbeddingModel:
         self._data_tally = corpus.tally()
         logger.info("continuing %s on %s (%d documents) with its vocabulary of %d words", type(self).__name__,
                     corpus.description, corpus.tally()[0], len(self.vocabulary))
+
+    def _new_frequent_words(self, corpus: Corpus) -> list[str]:
+        """Words of ``corpus`` that reach ``min_count`` there but are not in the vocabulary."""
+        try:
+            seen = Vocabulary.build(corpus, self.min_count, trim_rule=self.trim_rule)
+        except ValueError:
+            return []
+        return [word for word in seen.words if word not in self.vocabulary]
 
     def train(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
               epochs: int | None = None, callbacks: Sequence | None = None, *,
@@ -703,6 +711,8 @@ class EmbeddingModel:
         if sentences is not None or corpus_file is not None:
             if self.vocabulary is None:
                 self.build_vocab(sentences, corpus_file)
+            elif self._corpus_key is None and self.epochs_trained == 0:  # a vocabulary given, no corpus yet
+                self.build_vocab(sentences, corpus_file, vocabulary=self.vocabulary)
             elif self._corpus_key is None or corpus_identity(
                     sentences, corpus_file, self._open_corpus(sentences, corpus_file).options) != self._corpus_key:
                 self._continue_on(sentences, corpus_file)

@@ -161,6 +161,17 @@ def test_new_frequent_words_are_refused_naming_the_vocabulary_update(driver):
         model.build_vocab(novel, update=True)
 
 
+def test_a_given_vocabulary_leaves_other_words_out_on_purpose(ours):
+    vocabulary = Vocabulary(["system", "graph", "user", "trees"], [40, 30, 30, 30])
+    model = ours(TEXTS, vector_size=8, min_count=1, epochs=1, vocabulary=vocabulary)
+    assert model.wv.index_to_key == vocabulary.words and model.corpus_count == len(TEXTS)
+    model.train(OTHER_TEXTS, epochs=1)  # words outside a given vocabulary are not "new"
+    assert model.epochs_trained == 2 and model.wv.index_to_key == vocabulary.words
+    if ours is SGNS:  # a vocabulary alone, the corpus later
+        later = SGNS(vector_size=8, epochs=1, vocabulary=vocabulary).train(TEXTS)
+        assert later.epochs_trained == 1 and later.corpus_count == len(TEXTS)
+
+
 # ----- 3. gensim's keywords ------------------------------------------------------------------------
 
 def discard_trees(word, count, min_count):
