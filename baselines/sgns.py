@@ -87,7 +87,7 @@ class SkipGramNS(EmbeddingModel):
         ``compute_loss``, ``corpus_options``, ``progress``, ``checkpoint_dir``,
         ``checkpoint_every``, ``on_divergence``, ``max_restarts``, ``vocabulary`` (e.g.
         ``glove.vocabulary``, to train over the same words; kept when a corpus comes later),
-        ``engine``, ``workers``.
+        ``engine``, ``workers``, ``trim_rule``.
 
     Examples
     --------

@@ -760,6 +760,7 @@ class EmbeddingModel:
                 if self.checkpoint_dir is not None and self.epochs_trained % self.checkpoint_every == 0:
                     self.save_checkpoint()
                 self._call(callbacks, "on_epoch_end")
+        self._resume_call = None
         elapsed = time.perf_counter() - call_start
         logger.info("training on %d examples over %d epochs took %.1fs, %.0f examples/s", examples, epochs,
                     elapsed, examples / max(elapsed, 1e-9))

@@ -113,7 +113,7 @@ class GloVe(EmbeddingModel):
         ``export`` (here ``"sum"``: ``W + W~``, the default; ``"word"``: ``W``; ``"context"``:
         ``W~``; ``"concat"``: ``[W, W~]``), ``callbacks``, ``compute_loss``, ``corpus_options``,
         ``progress``, ``checkpoint_dir``, ``checkpoint_every``, ``on_divergence``,
-        ``max_restarts``, ``vocabulary``, ``engine``, ``workers``.
+        ``max_restarts``, ``vocabulary``, ``engine``, ``workers``, ``trim_rule``.
 
     Examples
     --------
