@@ -3,6 +3,12 @@
 Flat public API::
 
     from evaluation import evaluate_similarity, evaluate_analogies, paired_bootstrap, compare
+
+Examples
+--------
+>>> import evaluation
+>>> evaluation.read_word_pairs("wordsim353").pairs[:2]
+[('love', 'sex'), ('tiger', 'cat')]
 """
 from evaluation.analogy import (
     AnalogyQuestions,

@@ -38,7 +38,14 @@ METHODS = ("3cosadd", "3cosmul")
 
 @dataclass(frozen=True)
 class AnalogyQuestions:
-    """An analogy data set: ``sections`` in file order, each a list of 4-tuples of words."""
+    """An analogy data set: ``sections`` in file order, each a list of 4-tuples of words.
+
+    Examples
+    --------
+    >>> questions = read_analogies("questions-words")
+    >>> questions.n_questions, len(questions.sections), questions.sections[0][1][0]
+    (19544, 14, ('Athens', 'Greece', 'Baghdad', 'Iraq'))
+    """
 
     name: str
     path: str
@@ -61,6 +68,12 @@ class SectionScore:
         Covered questions answered right / wrong.
     oov : int
         Questions not scored because a word is unknown.
+
+    Examples
+    --------
+    >>> score = SectionScore("capital-common-countries", correct=3, incorrect=1, oov=2)
+    >>> score.n_covered, score.accuracy
+    (4, 0.75)
     """
 
     section: str
@@ -103,6 +116,18 @@ class AnalogyResult:
     oov_questions : list of (str, str, str, str)
     oov_words : dict of str to int
         Unknown words and how many questions each knocked out.
+
+    Examples
+    --------
+    >>> eye = np.eye(5)  # capitals e0..e3, each country = its capital + e4
+    >>> kv = KeyedVectors(5)
+    >>> kv.add_vectors(["athens", "baghdad", "bangkok", "beijing", "greece", "iraq", "thailand", "china"],
+    ...                np.vstack([eye[:4], eye[:4] + eye[4]]))
+    >>> result = evaluate_analogies(kv)
+    >>> result.accuracy, result.total.n_covered, result.n_questions, result.predicted[:2]
+    (1.0, 18, 19544, ['iraq', 'thailand'])
+    >>> [(s.section, s.correct) for s in result.sections if s.n_covered]
+    [('capital-common-countries', 12), ('capital-world', 6)]
     """
 
     dataset: str
@@ -158,6 +183,17 @@ def read_analogies(dataset: str | os.PathLike = "questions-words", encoding: str
     ------
     ValueError
         A question before the first ``: section`` header.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "capitals.txt"
+    ...     _ = path.write_text(": capitals\\nathens greece paris france\\nbad line\\n")
+    ...     questions = read_analogies(path)
+    >>> questions.name, questions.sections, questions.skipped_lines
+    ('capitals', [('capitals', [('athens', 'greece', 'paris', 'france')])], [2])
     """
     name, path = resolve_dataset(dataset, BUNDLED_ANALOGY_SETS)
     sections: list[tuple[str, list]] = []
@@ -209,7 +245,15 @@ def evaluate_analogies(kv: KeyedVectors, dataset: str | os.PathLike | AnalogyQue
 
     Examples
     --------
-    >>> evaluate_analogies(kv, method="3cosmul").accuracy  # doctest: +SKIP
+    >>> eye = np.eye(5)  # capitals e0..e3, each country = its capital + e4
+    >>> kv = KeyedVectors(5)
+    >>> kv.add_vectors(["athens", "baghdad", "bangkok", "beijing", "greece", "iraq", "thailand", "china"],
+    ...                np.vstack([eye[:4], eye[:4] + eye[4]]))
+    >>> result = evaluate_analogies(kv, method="3cosmul")
+    >>> result.total
+    SectionScore(section='Total accuracy', correct=18, incorrect=0, oov=19526)
+    >>> result.oov_words["Paris"]  # questions that "Paris" knocked out
+    122
     """
     check_kv(kv)
     method = method.lower()

@@ -43,7 +43,14 @@ def _make_template(dark: bool) -> go.layout.Template:
 
 
 def register_templates() -> None:
-    """(Re-)register the light and dark templates with plotly."""
+    """(Re-)register the light and dark templates with plotly.
+
+    Examples
+    --------
+    >>> register_templates()
+    >>> pio.templates[DARK_TEMPLATE].layout.plot_bgcolor
+    '#1e2127'
+    """
     pio.templates[LIGHT_TEMPLATE] = _make_template(dark=False)
     pio.templates[DARK_TEMPLATE] = _make_template(dark=True)
 
@@ -52,7 +59,13 @@ register_templates()
 
 
 def resolve_template(template: str) -> str:
-    """``"light"``/``"dark"`` -> our template names; any registered plotly template passes through."""
+    """``"light"``/``"dark"`` -> our template names; any registered plotly template passes through.
+
+    Examples
+    --------
+    >>> resolve_template("dark"), resolve_template("plotly_white")
+    ('glove_gensim_dark', 'plotly_white')
+    """
     name = {"light": LIGHT_TEMPLATE, "dark": DARK_TEMPLATE}.get(template, template)
     if name not in pio.templates:
         raise ValueError(f"unknown template {template!r}: use 'light', 'dark' or one of {list(pio.templates)}")
@@ -67,6 +80,12 @@ def loss_figure(losses: Mapping[str, Sequence[float]], template: str = "light",
     ----------
     losses : dict of str to list of float
         Per-epoch losses by model name (models may have different numbers of epochs).
+
+    Examples
+    --------
+    >>> fig = loss_figure({"glove": [0.09, 0.05, 0.04], "sgns": [2.1, 1.7]}, template="dark")
+    >>> [(trace.name, trace.x) for trace in fig.data]
+    [('glove', (1, 2, 3)), ('sgns', (1, 2))]
     """
     fig = go.Figure()
     for name, values in losses.items():
@@ -90,6 +109,13 @@ def score_figure(scores: Mapping[str, Mapping[str, Interval]], template: str = "
     ----------
     scores : dict of str to dict of str to Interval
         ``scores[dataset][model]``.
+
+    Examples
+    --------
+    >>> fig = score_figure({"wordsim353": {"glove": Interval(0.6, 0.5, 0.75), "sgns": Interval(0.5, 0.4, 0.6)},
+    ...                     "simlex999": {"glove": Interval(0.3, 0.25, 0.35)}})
+    >>> [(bar.name, bar.x, bar.error_y.array) for bar in fig.data]
+    [('glove', ('wordsim353', 'simlex999'), (0.15, 0.05)), ('sgns', ('wordsim353',), (0.1,))]
     """
     models = list(dict.fromkeys(m for per in scores.values() for m in per))
     datasets = list(scores)
@@ -128,6 +154,12 @@ def embed_2d(vectors: np.ndarray, seed: int = 0, method: str = "auto") -> tuple[
     coords : ndarray, shape [n_points, 2]
     method_used : str
         ``"UMAP"`` or ``"PCA"``.
+
+    Examples
+    --------
+    >>> coords, method = embed_2d(np.eye(4, 6), method="pca")
+    >>> coords.shape, method
+    ((4, 2), 'PCA')
     """
     x = np.asarray(vectors, dtype=np.float64)
     n = len(x)
@@ -160,6 +192,16 @@ def neighbor_map_figure(models: Mapping[str, KeyedVectors], probe: str, k: int =
 
     One panel per model; a model that does not know ``probe`` gets an empty panel saying so. The
     projection used (UMAP or, for very few points, PCA) is stated in the title.
+
+    Examples
+    --------
+    >>> kv = KeyedVectors(3)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "news"], np.eye(4, 3) + 0.1)
+    >>> fig = neighbor_map_figure({"toy": kv, "empty": KeyedVectors(3)}, "computer", k=3, method="pca")
+    >>> fig.layout.title.text
+    "Neighbours of 'computer' (k=3), PCA 2-D map"
+    >>> [trace.text for trace in fig.data], fig.layout.annotations[-1].text
+    ([('news', 'software', 'keyboard'), ('computer',)], "'computer' not in vocabulary")
     """
     names = list(models)
     fig = make_subplots(rows=1, cols=max(1, len(names)), subplot_titles=names or [""],

@@ -8,9 +8,17 @@ written atomically.
 
 Examples
 --------
->>> report = compare({"glove": glove.wv, "sgns": sgns.wv}, losses={"glove": glove.losses},
-...                  out_dir="report")  # doctest: +SKIP
->>> print(summary_table(report))  # doctest: +SKIP
+>>> import tempfile
+>>> from gensim.test.utils import common_texts
+>>> from glove_gensim import GloVe
+>>> glove = GloVe(common_texts, vector_size=8, min_count=1, epochs=3)
+>>> with tempfile.TemporaryDirectory() as out:
+...     report = compare({"glove": glove.wv}, losses={"glove": glove.loss_history}, out_dir=out,
+...                      n_boot=100, n_maps=1, map_method="pca")
+...     sorted(path.name for path in report.paths.values())
+['report.html', 'report.json', 'report.md']
+>>> len(report.losses["glove"]), sorted(report.figures)
+(3, ['loss', 'neighbors_system', 'similarity_scores'])
 """
 from __future__ import annotations
 
@@ -68,6 +76,20 @@ class Report:
         ``"html"``, ``"md"``, ``"json"``.
     notes : list of str
         What could not be computed, and why.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "internet"], [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35]])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     report = compare({"toy": kv}, out_dir=out, similarity_sets=["wordsim353"], n_boot=100, n_maps=0)
+    >>> report.similarity["wordsim353"]["toy"].n_covered, report.similarity_intervals["wordsim353"]["toy"]
+    (3, Interval(estimate=1.0, low=1.0, high=1.0, confidence=0.95))
+    >>> report.notes[-1], len(report.notes)  # and one note per analogy method: no question covered
+    ('no training losses given', 3)
+    >>> report.to_dict()["format"]
+    'glove_gensim.evaluation.report'
     """
 
     models: list[str]
@@ -170,6 +192,20 @@ def compare(models: Mapping[str, KeyedVectors], losses: Mapping[str, Sequence[fl
     Returns
     -------
     Report
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
+    ...                [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
+    >>> other = KeyedVectors(2)
+    >>> other.add_vectors(["computer", "software", "keyboard", "internet"], [[1, 0], [0, 1], [1, 1], [1, 0.2]])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     report = compare({"a": kv, "b": other}, out_dir=out, similarity_sets=["wordsim353"], n_boot=100,
+    ...                      probes=["keyboard"], n_maps=1, map_method="pca")
+    >>> sorted(report.figures), [(c.model_a, c.model_b, c.n_items) for c in report.comparisons]
+    (['loss', 'neighbors_keyboard', 'similarity_scores'], [('a', 'b', 3)])
     """
     if not models:
         raise ValueError("compare needs at least one model, e.g. compare({'glove': model.wv})")
@@ -275,7 +311,20 @@ def _pairwise(per: Mapping[str, Any], rng: np.random.Generator, n_boot: int, lab
 # ----------------------------------------------------------------------------------------- writing
 
 def write_report(report: Report, out_dir: str | os.PathLike) -> dict[str, Path]:
-    """Write ``report.html``, ``report.md`` and ``report.json`` atomically into ``out_dir``."""
+    """Write ``report.html``, ``report.md`` and ``report.json`` atomically into ``out_dir``.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "internet"], [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35]])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     report = compare({"toy": kv}, out_dir=out, similarity_sets=["wordsim353"], n_boot=100, n_maps=0)
+    >>> with tempfile.TemporaryDirectory() as again:
+    ...     paths = write_report(report, again)
+    ...     json.loads(paths["json"].read_text())["similarity"]["wordsim353"]["toy"]["n_covered"]
+    3
+    """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     paths = {"html": out_dir / "report.html", "md": out_dir / "report.md", "json": out_dir / "report.json"}
@@ -356,7 +405,21 @@ def _md_escape(s: str) -> str:
 
 
 def render_markdown(report: Report) -> str:
-    """The report's tables in GitHub Markdown."""
+    """The report's tables in GitHub Markdown.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "internet"], [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35]])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     report = compare({"toy": kv}, out_dir=out, similarity_sets=["wordsim353"], n_boot=100, n_maps=0)
+    >>> print("\\n".join(render_markdown(report).splitlines()[4:8]))
+    ## Word similarity
+    <BLANKLINE>
+    | data set | model | Spearman [95% CI] | Pearson | pairs scored | OOV pairs | coverage | top OOV words (pairs) |
+    |---|---|---|---|---|---|---|---|
+    """
     lines = [f"# {report.config.get('title', 'Word vector comparison')}", "",
              f"Models: {', '.join(report.models)}. Seed {report.config.get('seed')}, "
              f"{report.config.get('n_boot')} bootstrap resamples. Created {report.config.get('created')}.", ""]
@@ -370,7 +433,19 @@ def render_markdown(report: Report) -> str:
 
 
 def render_html(report: Report) -> str:
-    """One self-contained HTML page: plotly.js embedded once (with the first figure)."""
+    """One self-contained HTML page: plotly.js embedded once (with the first figure).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "internet"], [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35]])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     report = compare({"toy": kv}, out_dir=out, similarity_sets=["wordsim353"], n_boot=100, n_maps=0)
+    >>> page = render_html(report)
+    >>> page.startswith("<!DOCTYPE html>"), page.count('<section class="figure"'), page.count("plotly.js v")
+    (True, 2, 1)
+    """
     dark = report.config.get("template", "").endswith("dark")
     fg, bg, line = ("#e6e6e6", "#16181d", "#343a44") if dark else ("#222", "#fff", "#dde1e8")
     parts = []
@@ -415,7 +490,20 @@ All numbers are also in <code>report.json</code>.</p>
 
 
 def summary_table(report: Report) -> str:
-    """A plain-text table for a terminal: one row per model, one column per score."""
+    """A plain-text table for a terminal: one row per model, one column per score.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "internet"], [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35]])
+    >>> with tempfile.TemporaryDirectory() as out:
+    ...     report = compare({"toy": kv}, out_dir=out, similarity_sets=["wordsim353"], n_boot=100, n_maps=0)
+    >>> print(summary_table(report))
+    model  wordsim353 ρ       analogy 3cosadd  analogy 3cosmul
+    -----  -----------------  ---------------  ---------------
+    toy    1.000 ±0.000 (1%)  0.000 (0%)       0.000 (0%)
+    """
     columns = [f"{ds} ρ" for ds in report.similarity] + [f"analogy {m}" for m in report.analogy]
     header = ["model"] + columns
     rows = []

@@ -123,6 +123,15 @@ def list_text_files(path: str | os.PathLike) -> list[Path]:
     ValueError
         A directory holding no text files (suffixes: none, .txt, .text, .cor, .tok, .tokens,
         .raw, .md; hidden files are skipped).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     for name in ("b.txt", "a.cor", ".hidden.txt", "image.png"):
+    ...         _ = (Path(folder) / name).write_text("text")
+    ...     [path.name for path in list_text_files(folder)]
+    ['a.cor', 'b.txt']
     """
     path = Path(path)
     if path.is_file():
@@ -151,6 +160,17 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
     ``start``/``end`` read only the bytes ``[start, end)`` (error offsets stay file offsets);
     both must be document boundaries (see :mod:`glove_gensim.distributed`) for the documents to
     be those of the whole file.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "two.txt"
+    ...     _ = path.write_text("First paragraph,\\nstill first.\\n\\nSecond one.\\n")
+    ...     list(iter_text_documents(path))
+    ...     list(iter_text_documents(path, line_is_document=True))
+    ['First paragraph,\\nstill first.', 'Second one.\\n']
+    ['First paragraph,', 'still first.', '', 'Second one.', '']
     """
     if errors not in ("replace", "strict"):
         raise ValueError(f"errors must be 'replace' or 'strict', not {errors!r}")

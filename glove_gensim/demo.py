@@ -13,7 +13,20 @@ from glove_gensim.cli import main as cli_main
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Run the demo comparison; returns the CLI's exit status."""
+    """Run the demo comparison; returns the CLI's exit status.
+
+    Examples
+    --------
+    The demo is one ``glove-gensim compare`` command (about half a minute on two cores); here the
+    command line is recorded instead of run:
+
+    >>> from unittest import mock
+    >>> with mock.patch("glove_gensim.demo.cli_main", return_value=0) as cli:
+    ...     main(["demo_output"])
+    0
+    >>> cli.call_args.args[0][:4]
+    ['compare', '...lee_background.cor', '--out', 'demo_output']
+    """
     argv = sys.argv[1:] if argv is None else argv
     out_dir = argv[0] if argv else "demo_output"
     return cli_main(["compare", datapath("lee_background.cor"), "--out", out_dir, "--with-gensim",
