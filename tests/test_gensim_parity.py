@@ -140,10 +140,16 @@ def test_train_on_a_corpus_continues_the_model(driver):
         assert model.epochs_trained == 3 and len(model.loss_history) == 3
 
 
-def test_train_on_the_build_vocab_corpus_equals_train_without_one(ours):
+def test_train_on_the_build_vocab_corpus_equals_train_without_one(ours, monkeypatch):
+    from glove_gensim import model as glove_module
+
+    counted = []
+    count = glove_module.count_cooccurrences
+    monkeypatch.setattr(glove_module, "count_cooccurrences", lambda *a, **k: counted.append(1) or count(*a, **k))
     given = two_step(ours)
     implicit = ours(vector_size=8, min_count=1, seed=1, epochs=2).build_vocab(TEXTS).train()
     np.testing.assert_array_equal(given.wv.vectors, implicit.wv.vectors)
+    assert len(counted) == (2 if ours is GLOVE else 0)  # once per model: train(corpus) reuses the counts
 
 
 def test_new_frequent_words_are_refused_naming_the_vocabulary_update(driver):
