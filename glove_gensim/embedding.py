@@ -189,13 +189,15 @@ def corpus_identity(sentences: Any, corpus_file: Any, options: CorpusOptions) ->
 
 
 class _Same:
-    """Compares equal to another ``_Same`` of the very same object (identity, not equality)."""
+    """Compares equal to another ``_Same`` of the very same object (identity, not equality) of
+    the same length when it has one (a list grown in between is another corpus)."""
 
     def __init__(self, value: Any) -> None:
         self.value = value
+        self.length = len(value) if hasattr(value, "__len__") else None
 
     def __eq__(self, other: object) -> bool:
-        return isinstance(other, _Same) and other.value is self.value
+        return isinstance(other, _Same) and other.value is self.value and other.length == self.length
 
     __hash__ = None
 
@@ -1032,7 +1034,8 @@ class EmbeddingModel:
         arrays.update({f"state/{name}": value for name, value in self._state_arrays().items()})
         meta = {"class": type(self).__name__, "config": self._config(),
                 "corpus_options": asdict(self._reading_options()), "epochs_trained": self.epochs_trained,
-                "total_tokens": int(self.vocabulary.total_tokens)}
+                "total_tokens": int(self.vocabulary.total_tokens), "corpus_count": int(self.corpus_count),
+                "corpus_total_words": int(self.corpus_total_words)}
         if is_file_handle(path):
             with tempfile.TemporaryDirectory() as folder:
                 written = save_arrays(Path(folder) / "model.npz", self._file_kind, self._file_version, arrays, meta)
@@ -1081,6 +1084,8 @@ class EmbeddingModel:
             model.loss_history = arrays["loss_history"].tolist()
             model.epochs_trained = int(meta["epochs_trained"])
             model.epoch_seconds = arrays["epoch_seconds"].tolist()
+            model.corpus_count = int(meta.get("corpus_count", 0))
+            model.corpus_total_words = int(meta.get("corpus_total_words", 0))
         except (KeyError, TypeError, ValueError) as exc:
             raise CorruptFileError(f"{path} does not hold a consistent {cls.__name__}: {exc}") from exc
         return model

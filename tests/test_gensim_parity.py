@@ -369,6 +369,7 @@ def test_save_takes_a_file_handle(driver, tmp_path):
         model.save(handle)
     loaded = type(model).load(str(path))
     np.testing.assert_array_equal(loaded.wv.vectors, model.wv.vectors)
+    assert loaded.corpus_count == model.corpus_count == len(TEXTS)
     if driver is not WORD2VEC:
         with open(path, "rb") as handle:
             assert type(model).load(handle).epochs_trained == 1
