@@ -47,7 +47,12 @@ def build_lookup(kv: KeyedVectors, restrict_vocab: int | None, case_insensitive:
     >>> build_lookup(kv, restrict_vocab=2, case_insensitive=False)
     {'Paris': 0, 'paris': 1}
     """
-    keys = kv.index_to_key if restrict_vocab is None else kv.index_to_key[:restrict_vocab]
+    return lookup_keys(kv.index_to_key, restrict_vocab, case_insensitive)
+
+
+def lookup_keys(keys: list, restrict_vocab: int | None, case_insensitive: bool) -> dict[str, int]:
+    """:func:`build_lookup` on a plain list of keys (in vocabulary order)."""
+    keys = keys if restrict_vocab is None else keys[:restrict_vocab]
     lookup: dict[str, int] = {}
     for index, key in enumerate(keys):
         folded = fold(key, case_insensitive) if isinstance(key, str) else key

@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import asdict, dataclass
-from typing import Any, Union
+from typing import Any, Sequence, Union
 
 import numpy as np
 from scipy import stats
@@ -197,6 +197,11 @@ def _bootstrap_stats(idx: np.ndarray, gold: np.ndarray | None, *values: np.ndarr
     for start in range(0, n_boot, step):
         rows = idx[start:start + step]
         g = gold[rows] if gold is not None else None
+        if metric == "spearman":  # rank the resampled gold scores once for all value arrays
+            g_ranks = _rank_rows(g)
+            for o, v in zip(out, values):
+                o[start:start + len(rows)] = _pearson_rows(_rank_rows(v[rows]), g_ranks)
+            continue
         for o, v in zip(out, values):
             o[start:start + len(rows)] = statistic(v[rows], g, metric)
     return out
@@ -334,3 +339,50 @@ def paired_bootstrap(result_a: Result, result_b: Result, *, rng: np.random.Gener
     logger.info("%s vs %s on %s (%s): diff %.4f [%.4f, %.4f], p=%.4g", names[0], names[1], cmp.dataset,
                 metric, cmp.difference.estimate, cmp.difference.low, cmp.difference.high, cmp.p_value)
     return cmp
+
+
+def bootstrap_seed_mean(results: Sequence[Result], *, rng: np.random.Generator, n_boot: int = 2000,
+                        metric: str | None = None, confidence: float = 0.95) -> Interval:
+    """The mean score over several training seeds with a percentile bootstrap interval over items.
+
+    Each resample scores every seed's result on the same resampled items (when they cover the same
+    number of items, as models trained on one vocabulary do) and averages the seeds, so the
+    interval reflects the test set's sampling noise of the seed-averaged score.
+
+    Parameters
+    ----------
+    results : sequence of SimilarityResult or AnalogyResult
+        One model's results on one data set, one per seed.
+    rng : numpy.random.Generator
+    n_boot : int
+    metric : str, optional
+    confidence : float
+
+    Returns
+    -------
+    Interval
+
+    Examples
+    --------
+    >>> from evaluation.similarity import SimilarityResult
+    >>> gen = np.random.default_rng(0)
+    >>> gold = gen.normal(size=100)
+    >>> seeds = [SimilarityResult("t", "t", 0, 0, 0, 0, 100, 100, [], {}, np.arange(100), gold,
+    ...                           gold + gen.normal(size=100)) for _ in range(3)]
+    >>> iv = bootstrap_seed_mean(seeds, rng=np.random.default_rng(1), n_boot=200)
+    >>> iv.low < iv.estimate < iv.high
+    True
+    """
+    _check_rng(rng)
+    _check_args(n_boot, confidence)
+    if not results:
+        raise ValueError("results must hold at least one result")
+    metric = metric or _default_metric(results[0])
+    estimates, samples, idx = [], [], None
+    for result in results:
+        _, values, gold = _items(result, metric)
+        estimates.append(statistic(values[None, :], None if gold is None else gold[None, :], metric)[0])
+        if idx is None or idx.shape[1] != len(values):
+            idx = resample_indices(rng, n_boot, len(values))
+        samples.append(_bootstrap_stats(idx, gold, values, metric=metric)[0])
+    return _interval(float(np.mean(estimates)), np.mean(samples, axis=0), confidence)

@@ -153,6 +153,44 @@ def default_probes(models: Mapping[str, KeyedVectors] | KeyedVectors, n: int = 1
     return probes
 
 
+def middle_frequency_probes(models: Mapping[str, KeyedVectors] | KeyedVectors, words: Iterable[str],
+                            n: int = 10, stop_words: Iterable[str] = STOP_WORDS) -> list[str]:
+    """``n`` probe words of middle frequency among ``words`` (e.g. the similarity sets' words).
+
+    The candidates are the content words of ``words`` known to every model, ranked by frequency in
+    the first model (its ``count`` attribute, else its key order); the probes are ``n`` of them
+    evenly spaced between the 25th and 75th percentile of that ranking. Deterministic: the same
+    models and words give the same probes. Falls back to :func:`default_probes` when no word of
+    ``words`` is known.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors([f"w{i}" for i in range(100)], np.ones((100, 2), dtype=np.float32))
+    >>> middle_frequency_probes(kv, [f"w{i}" for i in range(0, 100, 10)], n=3)
+    ['w20', 'w40', 'w70']
+    """
+    if isinstance(models, KeyedVectors):
+        models = {"model": models}
+    if not models:
+        raise ValueError("no models given")
+    if n < 0:
+        raise ValueError(f"n must be >= 0, not {n}")
+    stops = frozenset(w.lower() for w in stop_words)
+    kvs = list(models.values())
+    wanted = set(words)
+    candidates = [w for w in frequency_order(kvs[0]) if w in wanted and _is_content_word(w, stops)
+                  and all(w in kv.key_to_index for kv in kvs[1:])]
+    if not candidates:
+        return default_probes(models, n, stop_words)
+    if len(candidates) <= n:
+        return candidates
+    low, high = int(0.25 * (len(candidates) - 1)), int(np.ceil(0.75 * (len(candidates) - 1)))
+    positions = np.unique(np.round(np.linspace(low, high, n)).astype(int))
+    return [candidates[i] for i in positions]
+
+
 def top_k(kv: KeyedVectors, words: list[str], k: int, unit: np.ndarray | None = None) -> list[list[tuple[str, float]]]:
     """The ``k`` nearest keys (cosine) of each word, the word itself excluded, like ``most_similar``.
 
