@@ -316,6 +316,15 @@ def test_vocabulary_limits_give_gensims_vocabulary(ours, lee_lines, limits):
     assert list(model.vocabulary.counts) == sorted(model.vocabulary.counts, reverse=True)
 
 
+def test_max_final_vocab_keeps_or_drops_boundary_ties_together_as_gensim():
+    docs = [["a"] * 5 + ["b"] * 4 + ["c"] * 4 + ["d"]]
+    for limit, expected in ((2, ["a"]), (3, ["a", "b", "c"]), (10, ["a", "b", "c", "d"])):
+        reference = Word2Vec(min_count=1, max_final_vocab=limit)
+        reference.build_vocab(docs)
+        assert Vocabulary.build(docs, min_count=1, max_final_vocab=limit).words == expected
+        assert sorted(reference.wv.index_to_key) == expected
+
+
 # ----- 9. GloVe's alpha ---------------------------------------------------------------------------
 
 def test_glove_alpha_that_looks_like_a_learning_rate_warns():
