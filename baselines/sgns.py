@@ -5,9 +5,10 @@ The algorithm is word2vec's as gensim defines it (``Word2Vec(sg=1, hs=0)``): fre
 subsampling with gensim's keep probability, a reduced random window per centre word, negatives
 from unigram^``ns_exponent``, input vectors initialised uniform in ``[-0.5, 0.5] / dim`` and output
 vectors at 0, a learning rate decaying linearly from ``alpha`` to ``min_alpha`` within each
-``train()`` call (gensim's schedule, :func:`baselines.schedule.rate_at`),
-the log-sigmoid loss. What differs is how the SGD steps are batched (see
-:mod:`baselines.sgns_core`): pairs of an epoch are trained ``batch_size`` at a time (in corpus
+``train()`` call (gensim's schedule, :func:`baselines.schedule.rate_at`, on both engines),
+the log-sigmoid loss. Two engines train it: ``"cpu"`` runs word2vec's own pair-by-pair update in
+compiled threads (:mod:`baselines.sgns_cpu`); on ``"jax"`` what differs is how the SGD steps are
+batched (see :mod:`baselines.sgns_core`): pairs of an epoch are trained ``batch_size`` at a time (in corpus
 order, or shuffled), all from the same parameters,
 the pairs of a group of ``group_size`` share their negatives, and a row's summed step in a batch can
 be bounded by ``max_row_steps``.
@@ -17,6 +18,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+from functools import cached_property
 from typing import Any, Iterable
 
 import jax
@@ -24,10 +26,12 @@ import jax.numpy as jnp
 import numpy as np
 
 from baselines import sgns_core as core
+from baselines import sgns_cpu
 from baselines.schedule import call_progress, rate_at
 from baselines.pairs import keep_probabilities, negative_table, skipgram_pairs
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import EmbeddingModel, export_table
+from glove_gensim.engine import resolve_engine
 from glove_gensim.validation import check_int, check_positive
 from glove_gensim.progress import progress_bar
 from glove_gensim.vocab import Vocabulary
@@ -87,7 +91,14 @@ class SkipGramNS(EmbeddingModel):
         ``compute_loss``, ``corpus_options``, ``progress``, ``checkpoint_dir``,
         ``checkpoint_every``, ``on_divergence``, ``max_restarts``, ``vocabulary`` (e.g.
         ``glove.vocabulary``, to train over the same words; kept when a corpus comes later),
-        ``engine``, ``workers``, ``trim_rule``.
+        ``engine``, ``workers``, ``trim_rule``:
+        ``engine="cpu"`` trains with word2vec's sequential update in compiled Hogwild threads
+        (:mod:`baselines.sgns_cpu`; ``batch_size``, ``group_size``, ``shared_negatives``,
+        ``max_row_steps`` and ``shuffle`` do not apply); ``"jax"``, the batched JAX trainer above
+        (accelerators); ``"auto"`` (default), ``"jax"`` when JAX sees an accelerator, else
+        ``"cpu"``. ``workers``: threads of the CPU engine (default: every available core);
+        ``workers=1`` is deterministic for a seed, with more threads results depend on how the
+        threads interleave, as gensim's do.
 
     Examples
     --------
@@ -170,6 +181,11 @@ class SkipGramNS(EmbeddingModel):
         """
         return core.StepConfig(int(self.batch_size), int(self.group_size), int(self.shared_negatives),
                                int(self.negative), float(self.max_row_steps), "add")
+
+    @cached_property
+    def resolved_engine(self) -> str:
+        """``"jax"`` or ``"cpu"``: the engine that trains (``engine="auto"`` resolved at first use)."""
+        return resolve_engine(self.engine)
 
     @property
     def learning_rate(self) -> float:
@@ -297,9 +313,23 @@ class SkipGramNS(EmbeddingModel):
         if self._ids is None:
             raise ValueError("SkipGramNS has a vocabulary but no corpus: train(sentences) or "
                              "train(corpus_file=path), or build_vocab(corpus, vocabulary=vocabulary) first")
-        centres, contexts, n_pairs = self._epoch_pairs(epoch)
+        if self.resolved_engine == "cpu":  # both engines take the epoch's rates from _rate (per train call)
+            self._vectors, loss, n_pairs = sgns_cpu.run_epoch(
+                self._vectors, self._ids, self._doc_starts, self._keep, self._table,
+                sgns_cpu.CpuConfig(self.window, self.negative, self.workers), self._rate(epoch),
+                self._rate(epoch + 1), self.seed, epoch)
+        else:
+            loss, n_pairs = self._run_jax_epoch(epoch)
         if n_pairs == 0:
             return self._no_pairs(epoch)
+        self.min_alpha_yet_reached = self._rate(epoch + 1)
+        return float(loss) / n_pairs, n_pairs
+
+    def _run_jax_epoch(self, epoch: int) -> tuple[Any, int]:
+        """One epoch of the batched JAX trainer: (summed loss, pairs); nothing runs without pairs."""
+        centres, contexts, n_pairs = self._epoch_pairs(epoch)
+        if n_pairs == 0:
+            return 0.0, 0
         key = jax.random.fold_in(jax.random.PRNGKey(self.seed), epoch)
         self._vectors, loss = core.run_epoch(
             self._vectors, centres, contexts, jnp.int32(n_pairs), key, self._table,
@@ -308,17 +338,18 @@ class SkipGramNS(EmbeddingModel):
         self._prefetched = None
         if epoch + 1 < sum(self._call_epochs):
             self._prefetched = (epoch + 1, self._epoch_pairs(epoch + 1))
-        self.min_alpha_yet_reached = self._rate(epoch + 1)
-        return float(loss) / n_pairs, n_pairs
+        return loss, n_pairs
 
     def _divergence_message(self, epoch: int, loss: float) -> str:
+        if self.resolved_engine == "cpu":
+            return sgns_cpu.divergence_message(epoch, loss, self.alpha)
         return (f"SkipGramNS diverged: the loss became {loss} in epoch {epoch + 1} with alpha={self.alpha}, "
                 f"batch_size={self.batch_size}, max_row_steps={self.max_row_steps}; the model keeps the "
                 f"parameters of epoch {epoch}. Train again with a smaller batch_size or max_row_steps "
                 f"(e.g. SkipGramNS(..., max_row_steps=16)).")
 
     def _snapshot(self):
-        return self._vectors
+        return self._vectors.copy() if isinstance(self._vectors, np.ndarray) else self._vectors
 
     def _rollback(self, snapshot) -> None:
         self._vectors = snapshot
@@ -336,7 +367,7 @@ class SkipGramNS(EmbeddingModel):
         >>> np.array_equal(model.input_vectors, model.wv.vectors)
         True
         """
-        return export_table(self._stacked_vectors(), len(self.vocabulary), "word")
+        return np.array(export_table(self._stacked_vectors(), len(self.vocabulary), "word"))
 
     @property
     def output_vectors(self) -> np.ndarray:
@@ -350,7 +381,7 @@ class SkipGramNS(EmbeddingModel):
         >>> model.output_vectors.shape, float(abs(model.output_vectors).max())
         ((12, 8), 0.0)
         """
-        return export_table(self._stacked_vectors(), len(self.vocabulary), "context")
+        return np.array(export_table(self._stacked_vectors(), len(self.vocabulary), "context"))
 
     def _stacked_vectors(self) -> np.ndarray:
         return np.asarray(self._vectors)
