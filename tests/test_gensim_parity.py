@@ -38,8 +38,13 @@ OTHER_TEXTS = [text[::-1] for text in TEXTS[:40]]  # the same words, another cor
 class Driver:
     """How to make one implementation's model; everything else in a script is the same."""
 
-    name: str
+    name: str  # the class name, as str(model) shows it
     make: Callable[..., object]
+    label: str = ""  # the test id
+
+    @property
+    def id(self) -> str:
+        return self.label or self.name
 
     def __call__(self, *args, **kwargs):
         return self.make(*args, **kwargs)
@@ -47,17 +52,20 @@ class Driver:
 
 WORD2VEC = Driver("Word2Vec", lambda *a, **k: Word2Vec(*a, **{"sg": 1, "hs": 0, "workers": 1, "window": 2, **k}))
 SGNS = Driver("SkipGramNS", lambda *a, **k: SkipGramNS(*a, **{"window": 2, "batch_size": 64, "group_size": 8,
-                                                              "shared_negatives": 4, "engine": "jax", **k}))
+                                                              "shared_negatives": 4, "engine": "jax", **k}),
+              "SkipGramNS-jax")
+SGNS_CPU = Driver("SkipGramNS", lambda *a, **k: SkipGramNS(*a, **{"window": 2, "engine": "cpu", "workers": 1, **k}),
+                  "SkipGramNS-cpu")
 GLOVE = Driver("GloVe", lambda *a, **k: GloVe(*a, **{"window": 2, "x_max": 10.0, "batch_size": 32, **k}))
-OURS = [SGNS, GLOVE]
+OURS = [SGNS, SGNS_CPU, GLOVE]
 
 
-@pytest.fixture(params=[WORD2VEC, SGNS, GLOVE], ids=lambda d: d.name)
+@pytest.fixture(params=[WORD2VEC, *OURS], ids=lambda d: d.id)
 def driver(request) -> Driver:
     return request.param
 
 
-@pytest.fixture(params=OURS, ids=lambda d: d.name)
+@pytest.fixture(params=OURS, ids=lambda d: d.id)
 def ours(request) -> Driver:
     return request.param
 
@@ -173,7 +181,7 @@ def test_a_given_vocabulary_leaves_other_words_out_on_purpose(ours):
     assert model.wv.index_to_key == vocabulary.words and model.corpus_count == len(TEXTS)
     model.train(OTHER_TEXTS, epochs=1)  # words outside a given vocabulary are not "new"
     assert model.epochs_trained == 2 and model.wv.index_to_key == vocabulary.words
-    if ours is SGNS:  # a vocabulary alone, the corpus later
+    if ours.name == "SkipGramNS":  # a vocabulary alone, the corpus later
         later = SGNS(vector_size=8, epochs=1, vocabulary=vocabulary).train(TEXTS)
         assert later.epochs_trained == 1 and later.corpus_count == len(TEXTS)
 
@@ -224,15 +232,17 @@ def test_rate_at_is_gensims_formula():
             assert rate_at((epoch + within) / 4, 0.03, 0.001) == pytest.approx(model._get_next_alpha(within, epoch))
 
 
-def test_two_train_calls_follow_gensims_per_call_schedule(monkeypatch):
+@pytest.mark.parametrize("engine", ["jax", "cpu"])
+def test_two_train_calls_follow_gensims_per_call_schedule(monkeypatch, engine):
     seen: list[tuple[float, float]] = []
-    engine_epoch = sgns_module.core.run_epoch
+    module = sgns_module.core if engine == "jax" else sgns_module.sgns_cpu
+    engine_epoch = module.run_epoch
 
-    def spy(vectors, centres, contexts, n_pairs, key, table, rate_start, rate_end, config):
-        seen.append((float(rate_start), float(rate_end)))
-        return engine_epoch(vectors, centres, contexts, n_pairs, key, table, rate_start, rate_end, config)
+    def spy(*args):  # both engines: (..., rate_start, rate_end, ...) at positions 6 and 7
+        seen.append((float(args[6]), float(args[7])))
+        return engine_epoch(*args)
 
-    monkeypatch.setattr(sgns_module.core, "run_epoch", spy)
+    monkeypatch.setattr(module, "run_epoch", spy)
     gensim_starts: list[float] = []
 
     class StartRates(CallbackAny2Vec):
@@ -241,7 +251,7 @@ def test_two_train_calls_follow_gensims_per_call_schedule(monkeypatch):
 
     reference = Word2Vec(vector_size=8, min_count=1, sg=1, workers=1, window=2, sample=0)
     reference.build_vocab(TEXTS)
-    model = SGNS(vector_size=8, min_count=1, sample=0).build_vocab(TEXTS)
+    model = SGNS(vector_size=8, min_count=1, sample=0, engine=engine, workers=1).build_vocab(TEXTS)
     moves = []
     for _ in range(2):
         before = model.wv.vectors.copy()
