@@ -4,7 +4,8 @@ vocabulary and model lifecycle — the baseline GloVe is compared with.
 The algorithm is word2vec's as gensim defines it (``Word2Vec(sg=1, hs=0)``): frequent-word
 subsampling with gensim's keep probability, a reduced random window per centre word, negatives
 from unigram^``ns_exponent``, input vectors initialised uniform in ``[-0.5, 0.5] / dim`` and output
-vectors at 0, a learning rate decaying linearly from ``alpha`` to ``min_alpha`` over all epochs,
+vectors at 0, a learning rate decaying linearly from ``alpha`` to ``min_alpha`` within each
+``train()`` call (gensim's schedule, :func:`baselines.schedule.rate_at`, on both engines),
 the log-sigmoid loss. Two engines train it: ``"cpu"`` runs word2vec's own pair-by-pair update in
 compiled threads (:mod:`baselines.sgns_cpu`); on ``"jax"`` what differs is how the SGD steps are
 batched (see :mod:`baselines.sgns_core`): pairs of an epoch are trained ``batch_size`` at a time (in corpus
@@ -26,6 +27,7 @@ import numpy as np
 
 from baselines import sgns_core as core
 from baselines import sgns_cpu
+from baselines.schedule import call_progress, rate_at
 from baselines.pairs import keep_probabilities, negative_table, skipgram_pairs
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import EmbeddingModel, export_table
@@ -56,10 +58,17 @@ class SkipGramNS(EmbeddingModel):
     ns_exponent : float
         Negatives are drawn with probability proportional to ``count ** ns_exponent``.
     sample : float
-        Frequent-word subsampling threshold (0: none).
+        Frequent-word subsampling threshold (0: none). On a tiny corpus an epoch may keep no pair
+        (gensim's own ``common_texts`` with ``min_count=1``): that epoch changes nothing and logs a
+        warning, as gensim trains on.
     alpha, min_alpha : float
-        Learning rate at the start and at the end of training (linear decay over all epochs);
-        :attr:`learning_rate` is ``alpha``, halved by divergence restarts.
+        Learning rate at the start and at the end of each :meth:`train` call (linear decay over
+        the epochs of that call, as gensim's); :attr:`learning_rate` is ``alpha``, halved by
+        divergence restarts. ``min_alpha_yet_reached`` is the rate at the end of the last epoch.
+    sg, hs : int
+        gensim's ``sg=1`` (skip-gram) and ``hs=0`` (negative sampling), accepted so gensim
+        scripts run; this model is only that (any other value is an error naming gensim's
+        ``Word2Vec``).
     batch_size : int
         Pairs per SGD update.
     group_size : int
@@ -82,7 +91,7 @@ class SkipGramNS(EmbeddingModel):
         ``compute_loss``, ``corpus_options``, ``progress``, ``checkpoint_dir``,
         ``checkpoint_every``, ``on_divergence``, ``max_restarts``, ``vocabulary`` (e.g.
         ``glove.vocabulary``, to train over the same words; kept when a corpus comes later),
-        ``engine``, ``workers``:
+        ``engine``, ``workers``, ``trim_rule``:
         ``engine="cpu"`` trains with word2vec's sequential update in compiled Hogwild threads
         (:mod:`baselines.sgns_cpu`; ``batch_size``, ``group_size``, ``shared_negatives``,
         ``max_row_steps`` and ``shuffle`` do not apply); ``"jax"``, the batched JAX trainer above
@@ -105,13 +114,14 @@ class SkipGramNS(EmbeddingModel):
     """
 
     _file_kind = "baselines.sgns_model"
+    _rate_name = "alpha"
     _exports = {"input": "word", "input+output": "sum", "output": "context", "concat": "concat"}
 
     def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None, *,
                  window: int = 5, negative: int = 5, ns_exponent: float = 0.75, sample: float = 1e-3,
                  alpha: float = 0.025, min_alpha: float = 0.0001, batch_size: int = 1024,
                  group_size: int = 64, shared_negatives: int = 16, max_row_steps: float = 0.0,
-                 shuffle: bool = False, **shared: Any) -> None:
+                 shuffle: bool = False, sg: int = 1, hs: int = 0, **shared: Any) -> None:
         self.window = window
         self.negative = negative
         self.ns_exponent = ns_exponent
@@ -123,6 +133,9 @@ class SkipGramNS(EmbeddingModel):
         self.shared_negatives = shared_negatives
         self.max_row_steps = max_row_steps
         self.shuffle = shuffle
+        self.sg = sg
+        self.hs = hs
+        self.min_alpha_yet_reached = alpha
         self._vectors = None
         self._ids = self._doc_starts = None
         self._keep = self._table = None
@@ -132,6 +145,11 @@ class SkipGramNS(EmbeddingModel):
 
     # ----- validation --------------------------------------------------------------------------
     def _validate(self) -> None:
+        for name, value, means in (("sg", self.sg, 1), ("hs", self.hs, 0)):
+            if isinstance(value, bool) or value != means:
+                raise ValueError(f"SkipGramNS is skip-gram with negative sampling: {name} must be {means} "
+                                 f"(gensim's sg=1, hs=0), not {value!r}; for CBOW or hierarchical softmax "
+                                 f"use gensim.models.Word2Vec(..., {name}={value!r})")
         check_int("window", self.window, 1)
         check_int("negative", self.negative, 1)
         check_int("batch_size", self.batch_size, 1)
@@ -192,7 +210,7 @@ class SkipGramNS(EmbeddingModel):
 
     # ----- data --------------------------------------------------------------------------------
     def build_vocab(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
-                    vocabulary: Vocabulary | None = None) -> "SkipGramNS":
+                    vocabulary: Vocabulary | None = None, **options: Any) -> "SkipGramNS":
         """As :meth:`EmbeddingModel.build_vocab`; a ``vocabulary`` given to the constructor is kept
         when a corpus comes later (``SkipGramNS(vocabulary=v).train(corpus)`` trains over ``v``).
 
@@ -205,9 +223,9 @@ class SkipGramNS(EmbeddingModel):
         >>> model.build_vocab(common_texts).vocabulary is vocabulary
         True
         """
-        if vocabulary is None and self._given_vocabulary is not None:
+        if vocabulary is None and self._given_vocabulary is not None and not options.get("update"):
             vocabulary = self._given_vocabulary
-        return super().build_vocab(sentences, corpus_file, vocabulary)
+        return super().build_vocab(sentences, corpus_file, vocabulary, **options)
 
     def _prepare_data(self, corpus: Corpus | None) -> None:
         if corpus is None:
@@ -264,34 +282,63 @@ class SkipGramNS(EmbeddingModel):
         return jnp.asarray(padded_c), jnp.asarray(padded_o), len(centres)
 
     def _rate(self, epoch: float) -> float:
-        """Learning rate after ``epoch`` (fractional) epochs of the ``epochs``-long schedule."""
-        progress = min(1.0, epoch / self.epochs)
-        return (self.alpha - (self.alpha - self.min_alpha) * progress) * self._rate_scale
+        """Learning rate at (fractional, global) epoch ``epoch``: gensim's schedule within the
+        current :meth:`train` call (:func:`baselines.schedule.rate_at`), scaled by divergence
+        restarts. Every engine takes an epoch's rates as ``_rate(epoch)`` and ``_rate(epoch + 1)``.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> model = SkipGramNS(common_texts, min_count=1, vector_size=8, epochs=2, alpha=0.02, min_alpha=0.01,
+        ...                    batch_size=64, group_size=8, shared_negatives=4)
+        >>> model.train(epochs=2)._rate(2), model._rate(3), model._rate(4)  # the second call starts again
+        (0.02, 0.015, 0.01)
+        """
+        start, epochs = self._call_epochs
+        return rate_at(call_progress(epoch, start, epochs), self.alpha, self.min_alpha) * self._rate_scale
+
+    def _training_summary(self) -> str:
+        return (f"sg={self.sg} hs={self.hs} sample={self.sample} negative={self.negative} window={self.window} "
+                f"alpha={self.alpha} min_alpha={self.min_alpha} engine={self.engine}")
+
+    def _no_pairs(self, epoch: int) -> tuple[float, int]:
+        """An epoch whose subsampling kept no pair: nothing to train (gensim trains on)."""
+        logger.warning("SkipGramNS epoch %d: subsampling (sample=%g) kept no pair on this corpus, so the "
+                       "epoch changes nothing; lower sample (or sample=0) on a corpus this small",
+                       epoch + 1, self.sample)
+        self.min_alpha_yet_reached = self._rate(epoch + 1)
+        return 0.0, 0
 
     def _run_epoch(self, epoch: int) -> tuple[float, int]:
         if self._ids is None:
             raise ValueError("SkipGramNS has a vocabulary but no corpus: train(sentences) or "
                              "train(corpus_file=path), or build_vocab(corpus, vocabulary=vocabulary) first")
-        if self.resolved_engine == "cpu":
+        if self.resolved_engine == "cpu":  # both engines take the epoch's rates from _rate (per train call)
             self._vectors, loss, n_pairs = sgns_cpu.run_epoch(
                 self._vectors, self._ids, self._doc_starts, self._keep, self._table,
                 sgns_cpu.CpuConfig(self.window, self.negative, self.workers), self._rate(epoch),
                 self._rate(epoch + 1), self.seed, epoch)
-            if n_pairs == 0:
-                raise ValueError("subsampling left no pair in this epoch (documents of one word?)")
-            return loss / n_pairs, n_pairs
+        else:
+            loss, n_pairs = self._run_jax_epoch(epoch)
+        if n_pairs == 0:
+            return self._no_pairs(epoch)
+        self.min_alpha_yet_reached = self._rate(epoch + 1)
+        return float(loss) / n_pairs, n_pairs
+
+    def _run_jax_epoch(self, epoch: int) -> tuple[Any, int]:
+        """One epoch of the batched JAX trainer: (summed loss, pairs); nothing runs without pairs."""
         centres, contexts, n_pairs = self._epoch_pairs(epoch)
         if n_pairs == 0:
-            raise ValueError("subsampling left no pair in this epoch (documents of one word?)")
+            return 0.0, 0
         key = jax.random.fold_in(jax.random.PRNGKey(self.seed), epoch)
         self._vectors, loss = core.run_epoch(
             self._vectors, centres, contexts, jnp.int32(n_pairs), key, self._table,
             jnp.float32(self._rate(epoch)), jnp.float32(self._rate(epoch + 1)), self.step_config)
         # The device trains asynchronously: make the next epoch's pairs meanwhile.
         self._prefetched = None
-        if epoch + 1 < self.epochs:
+        if epoch + 1 < sum(self._call_epochs):
             self._prefetched = (epoch + 1, self._epoch_pairs(epoch + 1))
-        return float(loss) / n_pairs, n_pairs
+        return loss, n_pairs
 
     def _divergence_message(self, epoch: int, loss: float) -> str:
         if self.resolved_engine == "cpu":

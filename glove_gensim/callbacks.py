@@ -26,7 +26,8 @@ class EpochLogger:
         logger.info("training %s for %d epoch(s)", type(model).__name__, model.epochs)
 
     def on_epoch_end(self, model) -> None:
-        logger.info("epoch %d done, loss %.6f", model.epochs_trained, model.get_latest_training_loss())
+        loss = model.loss_history[-1] if model.loss_history else float("nan")
+        logger.info("epoch %d done, loss %.6f", model.epochs_trained, loss)
 
 
 class NeighborsLogger:

@@ -261,7 +261,7 @@ def _count_words(partition: Partition, options: CorpusOptions,
         counter.update(document)
         total += len(document)
         if max_vocab_size is not None and len(counter) > max_vocab_size:
-            counter = Counter({w: c for w, c in counter.items() if c > prune_threshold})
+            counter = Counter({w: c for w, c in counter.items() if c >= prune_threshold})
             prune_threshold += 1
     return counter, total
 
@@ -532,7 +532,7 @@ def count_words(documents, max_vocab_size: int | None = None, client=None, worke
     if max_vocab_size is not None and len(counter) > max_vocab_size:
         threshold = 1
         while len(counter) > max_vocab_size:
-            counter = Counter({w: c for w, c in counter.items() if c > threshold})
+            counter = Counter({w: c for w, c in counter.items() if c >= threshold})
             threshold += 1
     return counter, total
 

@@ -15,15 +15,17 @@ import json
 import logging
 import math
 import os
+import shutil
+import tempfile
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Any, ClassVar, Iterable, Sequence
+from typing import IO, Any, Callable, ClassVar, Iterable, Iterator, Sequence
 
 import numpy as np
 
 from glove_gensim.corpus import Corpus, CorpusOptions
-from glove_gensim.engine import ENGINES
+from glove_gensim.engine import ENGINES, resolve_workers
 from glove_gensim.files import CorruptFileError, load_arrays, save_arrays
 from glove_gensim.progress import progress_bar
 from glove_gensim.validation import check_int
@@ -96,13 +98,196 @@ def make_keyed_vectors(words: Sequence[str], vectors: np.ndarray, counts: np.nda
     """
     from gensim.models import KeyedVectors
 
+    kv = KeyedVectors.__new__(KeyedVectors)
+    return fill_keyed_vectors(kv, words, vectors, counts)
+
+
+def fill_keyed_vectors(kv, words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):
+    """Make ``kv`` (an existing ``KeyedVectors``) hold ``words`` and ``vectors``, in place.
+
+    When ``kv`` already holds exactly ``words`` with vectors of the same shape, the vectors are
+    copied into its array (a view of ``kv.vectors`` taken earlier sees them, as with gensim's
+    training); otherwise ``kv`` is reset and refilled. Either way cached norms are cleared.
+
+    Examples
+    --------
+    >>> kv = make_keyed_vectors(["cat", "dog"], np.eye(2))
+    >>> view = kv.vectors
+    >>> fill_keyed_vectors(kv, ["cat", "dog"], 2 * np.eye(2)) is kv, float(view[0, 0])
+    (True, 2.0)
+    >>> fill_keyed_vectors(kv, ["emu"], np.ones((1, 3))).index_to_key, kv.vector_size
+    (['emu'], 3)
+    """
+    from gensim.models import KeyedVectors
+
     vectors = np.asarray(vectors, dtype=np.float32)
-    kv = KeyedVectors(vectors.shape[1], count=0, dtype=np.float32)
-    kv.add_vectors(list(words), vectors)
+    words = list(words)
+    same = (getattr(kv, "index_to_key", None) == words and getattr(kv, "vectors", None) is not None
+            and kv.vectors.shape == vectors.shape)
+    if same:
+        kv.vectors[...] = vectors
+    else:
+        KeyedVectors.__init__(kv, vectors.shape[1], count=0, dtype=np.float32)
+        kv.add_vectors(words, vectors)
     if counts is not None:
-        kv.allocate_vecattrs(attrs=["count"], types=[np.int64])
+        if "count" not in kv.expandos:
+            kv.allocate_vecattrs(attrs=["count"], types=[np.int64])
         kv.expandos["count"][:] = np.asarray(counts, dtype=np.int64)
+    kv.norms = None
     return kv
+
+
+def corpus_argument(sentences: Iterable | None, corpus_iterable: Iterable | None) -> Iterable | None:
+    """The corpus given as ``sentences`` (ours) or ``corpus_iterable`` (gensim's name), not both.
+
+    Examples
+    --------
+    >>> corpus_argument(None, [["a"]])
+    [['a']]
+    """
+    if sentences is not None and corpus_iterable is not None:
+        raise ValueError("give the corpus once: sentences=... or corpus_iterable=..., not both")
+    return corpus_iterable if sentences is None else sentences
+
+
+def check_trim_rule(trim_rule: Any) -> None:
+    """Refuse a ``trim_rule`` that is not callable (gensim's ``trim_rule(word, count, min_count)``).
+
+    Examples
+    --------
+    >>> check_trim_rule(None); check_trim_rule(lambda word, count, min_count: 0)
+    >>> check_trim_rule(5)
+    Traceback (most recent call last):
+    ...
+    TypeError: trim_rule must be a callable trim_rule(word, count, min_count) returning gensim.utils.RULE_DISCARD, RULE_KEEP or RULE_DEFAULT, not int
+    """
+    if trim_rule is not None and not callable(trim_rule):
+        raise TypeError("trim_rule must be a callable trim_rule(word, count, min_count) returning "
+                        "gensim.utils.RULE_DISCARD, RULE_KEEP or RULE_DEFAULT, not "
+                        f"{type(trim_rule).__name__}")
+
+
+def corpus_identity(sentences: Any, corpus_file: Any, options: CorpusOptions) -> tuple:
+    """What makes two corpus arguments "the same corpus": the same object, or the same files
+    (path, size, modification time) read with the same options.
+
+    Examples
+    --------
+    >>> texts = [["a", "b"]]
+    >>> corpus_identity(texts, None, CorpusOptions()) == corpus_identity(texts, None, CorpusOptions())
+    True
+    >>> corpus_identity(texts, None, CorpusOptions()) == corpus_identity([["a", "b"]], None, CorpusOptions())
+    False
+    """
+    source = corpus_file if corpus_file is not None else sentences
+    if isinstance(source, Corpus):
+        source = source.source
+    if isinstance(source, (str, os.PathLike)):
+        files = Corpus(source, options).files
+        return ("files", tuple((str(p.resolve()), p.stat().st_size, p.stat().st_mtime_ns) for p in files), options)
+    return ("object", _Same(source), options)
+
+
+class _Same:
+    """Compares equal to another ``_Same`` of the very same object (identity, not equality) of
+    the same length when it has one (a list grown in between is another corpus)."""
+
+    def __init__(self, value: Any) -> None:
+        self.value = value
+        self.length = len(value) if hasattr(value, "__len__") else None
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, _Same) and other.value is self.value and other.length == self.length
+
+    __hash__ = None
+
+
+class TalliedCorpus(Corpus):
+    """A :class:`~glove_gensim.corpus.Corpus` that counts the documents and tokens of its first
+    complete pass (gensim's ``corpus_count`` and ``corpus_total_words``), at no extra pass when
+    something reads it anyway.
+
+    Examples
+    --------
+    >>> corpus = TalliedCorpus.of(Corpus([["a", "b"], ["c"]]))
+    >>> sum(1 for _ in corpus), corpus.tally()
+    (2, (2, 3))
+    """
+
+    documents: int | None
+    tokens: int | None
+
+    @classmethod
+    def of(cls, corpus: Corpus) -> "TalliedCorpus":
+        tallied = cls.__new__(cls)
+        tallied.__dict__.update(corpus.__dict__)
+        tallied.documents = tallied.tokens = None
+        return tallied
+
+    def __iter__(self) -> Iterator[list[str]]:
+        n_documents = n_tokens = 0
+        for document in super().__iter__():
+            n_documents += 1
+            n_tokens += len(document)
+            yield document
+        if self.documents is None:
+            self.documents, self.tokens = n_documents, n_tokens
+
+    def tally(self) -> tuple[int, int]:
+        """(documents, tokens), reading the corpus once more only if no pass has completed."""
+        if self.documents is None:
+            for _ in self:
+                pass
+        return self.documents, self.tokens
+
+
+
+def is_file_handle(target: Any) -> bool:
+    """True for an open file object (something with ``write`` or ``read``), not a path.
+
+    Examples
+    --------
+    >>> import io
+    >>> is_file_handle(io.BytesIO()), is_file_handle("model.npz")
+    (True, False)
+    """
+    return not isinstance(target, (str, os.PathLike)) and (hasattr(target, "write") or hasattr(target, "read"))
+
+
+def refuse_foreign_file(path: str | os.PathLike, class_name: str) -> None:
+    """Raise :class:`CorruptFileError` naming what ``path`` is when it is a Python pickle (gensim's
+    ``save`` format) or a word2vec vector file rather than one of our ``.npz`` files.
+
+    Examples
+    --------
+    >>> import os, pickle, tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "w2v.model")
+    ...     with open(path, "wb") as handle:
+    ...         pickle.dump({"a": 1}, handle)
+    ...     try:
+    ...         refuse_foreign_file(path, "GloVe")
+    ...     except CorruptFileError as error:
+    ...         print(str(error).split(";")[0].endswith("a Python pickle, as gensim's Word2Vec.save and KeyedVectors.save write"))
+    True
+    """
+    path = Path(path)
+    if not path.is_file():
+        return
+    with open(path, "rb") as handle:
+        head = handle.read(256)
+    if len(head) > 1 and head[0] == 0x80 and 2 <= head[1] <= 5:
+        raise CorruptFileError(
+            f"{path} is not a {class_name} file but a Python pickle, as gensim's Word2Vec.save and "
+            "KeyedVectors.save write; open it with gensim (gensim.models.Word2Vec.load(path) or "
+            "gensim.models.KeyedVectors.load(path)), and only if you trust it: unpickling runs code")
+    first_line = head.split(b"\n", 1)[0].split()
+    if len(first_line) == 2 and all(field.isdigit() for field in first_line):
+        raise CorruptFileError(
+            f"{path} is not a {class_name} file but word2vec vectors (header '{first_line[0].decode()} "
+            f"{first_line[1].decode()}'); read them with "
+            "gensim.models.KeyedVectors.load_word2vec_format(path, binary=...)")
+
 
 
 class EmbeddingModel:
@@ -159,7 +344,12 @@ class EmbeddingModel:
     engine : {"auto", "jax", "cpu"}
         Which engine trains (see :func:`glove_gensim.engine.resolve_engine`); kept as given.
     workers : int, optional
-        Threads of the CPU engine (default: every available core); kept as given.
+        Threads of the CPU engine (default: every available core); kept as given. Accepted by
+        every model and engine, as gensim's ``workers`` (the JAX engine does not use it).
+    trim_rule : callable, optional
+        gensim's vocabulary trimming rule ``trim_rule(word, count, min_count)`` returning
+        ``gensim.utils.RULE_DISCARD``, ``RULE_KEEP`` or ``RULE_DEFAULT``; used while counting
+        (by :meth:`build_vocab`, which also takes one) and not saved with the model, as gensim.
 
     Attributes
     ----------
@@ -170,6 +360,10 @@ class EmbeddingModel:
         The words trained (``None`` before :meth:`build_vocab`).
     loss_history : list of float
         Mean loss of each epoch trained (with ``compute_loss``).
+    corpus_count, corpus_total_words : int
+        Documents and tokens (in-vocabulary or not) of the corpus :meth:`build_vocab` read, as
+        gensim's (0 before, or when only a ``vocabulary`` was given); gensim's idiom
+        ``model.train(corpus, total_examples=model.corpus_count, epochs=model.epochs)`` works.
 
     Examples
     --------
@@ -189,7 +383,9 @@ class EmbeddingModel:
     #: parameters that say how to run, not what is trained: left out of saved configurations
     _runtime_params: ClassVar[frozenset[str]] = frozenset({
         "callbacks", "vocabulary", "progress", "corpus_options", "checkpoint_dir", "checkpoint_every",
-        "on_divergence", "max_restarts", "engine", "workers"})
+        "on_divergence", "max_restarts", "engine", "workers", "trim_rule"})
+    #: the name ``str(model)`` gives the learning rate (gensim: ``alpha``)
+    _rate_name: ClassVar[str] = "learning_rate"
     learning_rate: float
 
     def __init_subclass__(cls, **kwargs) -> None:
@@ -203,7 +399,8 @@ class EmbeddingModel:
                  corpus_options: CorpusOptions | None = None, progress: bool = False,
                  checkpoint_dir: str | os.PathLike | None = None, checkpoint_every: int = 1,
                  on_divergence: str = "raise", max_restarts: int = 3, vocabulary: Vocabulary | None = None,
-                 engine: str = "auto", workers: int | None = None) -> None:
+                 engine: str = "auto", workers: int | None = None,
+                 trim_rule: Callable[[str, int, int], int] | None = None) -> None:
         self.vector_size = vector_size
         self.min_count = min_count
         self.max_vocab_size = max_vocab_size
@@ -221,13 +418,23 @@ class EmbeddingModel:
         self.max_restarts = max_restarts
         self.engine = engine
         self.workers = workers
+        self.trim_rule = trim_rule
         self._given_vocabulary = vocabulary
         self.vocabulary: Vocabulary | None = None
         self.loss_history: list[float] = []
         self.epochs_trained = 0
         self.epoch_seconds: list[float] = []
+        self.corpus_count = 0
+        self.corpus_total_words = 0
         self._wv = None
         self._wv_key: tuple | None = None
+        self._state_version = 0
+        self._running_loss = 0.0
+        self._call_epochs = (0, epochs)
+        self._resume_call: tuple[int, int] | None = None
+        self._corpus_key: tuple | None = None
+        self._vocabulary_given = False
+        self._data_tally: tuple[int | None, int | None] = (None, None)
         self._validate_common()
         self._validate()
         if sentences is not None and corpus_file is not None:
@@ -289,6 +496,7 @@ class EmbeddingModel:
         if self.engine not in ENGINES:
             raise ValueError(f"engine must be one of {ENGINES}, not {self.engine!r}")
         check_int("workers", self.workers, 1, allow_none=True)
+        check_trim_rule(self.trim_rule)
         check_int("checkpoint_every", self.checkpoint_every, 1)
         check_int("max_restarts", self.max_restarts, 0)
         if self.on_divergence not in ("raise", "restart"):
@@ -351,51 +559,132 @@ class EmbeddingModel:
         return Corpus(sentences if corpus_file is None else corpus_file, self._reading_options())
 
     def build_vocab(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
-                    vocabulary: Vocabulary | None = None) -> "EmbeddingModel":
+                    vocabulary: Vocabulary | None = None, *, corpus_iterable: Iterable | None = None,
+                    update: bool = False,
+                    trim_rule: Callable[[str, int, int], int] | None = None) -> "EmbeddingModel":
         """Read the corpus: count the vocabulary (unless ``vocabulary`` is given) and prepare data.
+
+        Sets ``corpus_count`` and ``corpus_total_words`` as gensim's ``build_vocab`` does, and
+        starts the model afresh (gensim's ``update=False``).
 
         Parameters
         ----------
-        sentences : iterable of list of str, optional
-            Token lists (gensim's ``sentences``), e.g. ``LineSentence(path)``.
+        sentences, corpus_iterable : iterable of list of str, optional
+            Token lists (``corpus_iterable`` is gensim's name; give one of the two), e.g.
+            ``LineSentence(path)``.
         corpus_file : path, optional
             A text file or a directory of text files, read with ``corpus_options``.
         vocabulary : Vocabulary, optional
             Use this vocabulary (e.g. another model's) instead of counting one.
+        update : bool
+            gensim's online vocabulary update (new words added to a trained model); a model
+            without it raises ``NotImplementedError``.
+        trim_rule : callable, optional
+            gensim's ``trim_rule(word, count, min_count)`` for this count (default: the model's).
 
         Examples
         --------
         >>> from gensim.test.utils import common_texts
         >>> from glove_gensim.model import GloVe
         >>> model = GloVe(vector_size=8, window=2, min_count=2, epochs=3).build_vocab(common_texts)
-        >>> len(model.vocabulary), model.epochs_trained
-        (12, 0)
+        >>> len(model.vocabulary), model.epochs_trained, model.corpus_count, model.corpus_total_words
+        (12, 0, 9, 29)
         """
+        sentences = corpus_argument(sentences, corpus_iterable)
+        check_trim_rule(trim_rule)
+        if update:
+            if self.vocabulary is None:
+                raise RuntimeError("build_vocab(..., update=True) adds words to a model that has a vocabulary; "
+                                   "first build_vocab(corpus) without update")
+            return self._update_vocab(sentences, corpus_file, trim_rule)
         if sentences is None and corpus_file is None:
             if vocabulary is None:
                 raise ValueError("build_vocab needs sentences=..., corpus_file=... or vocabulary=...")
             corpus = None
         else:
-            corpus = self._open_corpus(sentences, corpus_file)
+            corpus = TalliedCorpus.of(self._open_corpus(sentences, corpus_file))
         if vocabulary is not None:
             if not isinstance(vocabulary, Vocabulary):
                 raise TypeError(f"vocabulary must be a glove_gensim Vocabulary, not {type(vocabulary).__name__}")
             self.vocabulary = vocabulary
+            self._vocabulary_given = True
         else:
-            self.vocabulary = Vocabulary.build(corpus, self.min_count, self.max_vocab_size,
-                                               self.max_final_vocab, progress=self.progress)
+            self._vocabulary_given = False
+            self.vocabulary = Vocabulary.build(corpus, self.min_count, self.max_vocab_size, self.max_final_vocab,
+                                               progress=self.progress,
+                                               trim_rule=self.trim_rule if trim_rule is None else trim_rule)
         self._prepare_data(corpus)
         self._init_state()
-        self.loss_history, self.epoch_seconds, self.epochs_trained, self._wv_key = [], [], 0, None
+        self._data_tally = (None, None) if corpus is None else corpus.tally()
+        self.corpus_count, self.corpus_total_words = (0, 0) if corpus is None else self._data_tally
+        self._corpus_key = None if corpus is None else corpus_identity(sentences, corpus_file, corpus.options)
+        self.loss_history, self.epoch_seconds, self.epochs_trained = [], [], 0
+        self._running_loss = 0.0
+        self._vectors_changed()
         return self
 
-    def train(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
-              epochs: int | None = None, callbacks: Sequence | None = None) -> "EmbeddingModel":
-        """Train ``epochs`` more epochs (default: the constructor's ``epochs``).
+    def _update_vocab(self, sentences, corpus_file, trim_rule) -> "EmbeddingModel":
+        """gensim's ``build_vocab(corpus, update=True)``: add the corpus's new words (subclasses)."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.build_vocab(corpus, update=True) (adding new words to a trained model) is "
+            "not available in this version; build_vocab(corpus) starts a new model on that corpus")
 
-        Given a corpus, builds the vocabulary on it first (:meth:`build_vocab`). Training continues
-        from the current state, so ``train(epochs=2)`` twice equals ``train(epochs=4)`` once (for
-        SGNS, whose learning rate decays over the constructor's ``epochs``, with ``epochs=4``).
+    def _continue_on(self, sentences, corpus_file) -> None:
+        """``train(corpus)`` on a corpus other than :meth:`build_vocab`'s: the same vocabulary and
+        state, that corpus's training data (gensim's behaviour); new frequent words are refused
+        (unless the vocabulary was given: then words outside it are left out on purpose)."""
+        corpus = TalliedCorpus.of(self._open_corpus(sentences, corpus_file))
+        new = [] if self._vocabulary_given else self._new_frequent_words(corpus)
+        if new:
+            raise ValueError(
+                f"{len(new)} words of {corpus.description} reach min_count={self.min_count} but are not in "
+                f"the model's vocabulary (e.g. {', '.join(map(repr, new[:5]))}); train() would ignore them "
+                "(gensim does so silently). Add them first with model.build_vocab(corpus, update=True), "
+                "or start a new model with model.build_vocab(corpus)")
+        self._prepare_data(corpus)
+        self._corpus_key = corpus_identity(sentences, corpus_file, corpus.options)
+        self._data_tally = corpus.tally()
+        logger.info("continuing %s on %s (%d documents) with its vocabulary of %d words", type(self).__name__,
+                    corpus.description, corpus.tally()[0], len(self.vocabulary))
+
+    def _new_frequent_words(self, corpus: Corpus) -> list[str]:
+        """Words of ``corpus`` that reach ``min_count`` there but are not in the vocabulary."""
+        try:
+            seen = Vocabulary.build(corpus, self.min_count, trim_rule=self.trim_rule)
+        except ValueError:
+            return []
+        return [word for word in seen.words if word not in self.vocabulary]
+
+    def train(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
+              epochs: int | None = None, callbacks: Sequence | None = None, *,
+              corpus_iterable: Iterable | None = None, total_examples: int | None = None,
+              total_words: int | None = None, compute_loss: bool | None = None) -> "EmbeddingModel":
+        """Train ``epochs`` more epochs (default: ``model.epochs``), continuing from the current state.
+
+        As gensim's ``train``: given a corpus, the model continues on that corpus with its own
+        vocabulary and parameters (``build_vocab`` first; a corpus with frequent words the
+        vocabulary lacks is refused, naming ``build_vocab(corpus, update=True)``); given the corpus
+        :meth:`build_vocab` read, the data prepared then are reused. ``train(epochs=N)`` sets
+        ``model.epochs = N``; a learning-rate schedule (SGNS's decay) runs within each call (after
+        :meth:`restore_checkpoint` of an interrupted call, a ``train`` that finishes that call's
+        epochs continues its schedule, so a resumed run equals the uninterrupted one).
+        Unlike gensim, a model without a vocabulary builds one from the corpus first, and
+        ``epochs``, ``total_examples`` and ``total_words`` may be left out (we count exactly).
+
+        Parameters
+        ----------
+        sentences, corpus_iterable : iterable of list of str, optional
+            The corpus (give one of the two names).
+        corpus_file : path, optional
+            A text file or a directory of text files.
+        epochs : int, optional
+        callbacks : sequence, optional
+            Replace the constructor's callbacks for this call.
+        total_examples, total_words : int, optional
+            gensim's counts of the corpus (e.g. ``model.corpus_count``); a value that differs from
+            the documents (or tokens) counted is logged as a warning, as gensim does.
+        compute_loss : bool, optional
+            Set ``model.compute_loss`` for this and later calls.
 
         Raises
         ------
@@ -412,17 +701,42 @@ class EmbeddingModel:
         3
         >>> np.array_equal(once.wv.vectors, twice.wv.vectors)
         True
+        >>> _ = twice.train(common_texts, total_examples=twice.corpus_count, epochs=2)
+        >>> twice.epochs_trained, twice.epochs
+        (5, 2)
         """
+        sentences = corpus_argument(sentences, corpus_iterable)
+        check_int("total_examples", total_examples, 0, allow_none=True)
+        check_int("total_words", total_words, 0, allow_none=True)
+        if sentences is not None and corpus_file is not None:
+            raise ValueError("give either sentences (corpus_iterable) or corpus_file, not both")
         if sentences is not None or corpus_file is not None:
-            self.build_vocab(sentences, corpus_file)
+            if self.vocabulary is None:
+                self.build_vocab(sentences, corpus_file)
+            elif self._corpus_key is None and self.epochs_trained == 0:  # a vocabulary given, no corpus yet
+                self.build_vocab(sentences, corpus_file, vocabulary=self.vocabulary)
+            elif self._corpus_key is None or corpus_identity(
+                    sentences, corpus_file, self._open_corpus(sentences, corpus_file).options) != self._corpus_key:
+                self._continue_on(sentences, corpus_file)
         if self.vocabulary is None:
             raise RuntimeError("nothing to train on: call build_vocab(...) first or pass a corpus")
         epochs = self.epochs if epochs is None else epochs
         check_int("epochs", epochs, 1)
+        if compute_loss is not None:
+            self.compute_loss = bool(compute_loss)
+        self._check_totals(total_examples, total_words)
+        self.epochs = epochs
         callbacks = self.callbacks if callbacks is None else tuple(callbacks)
+        resume, self._resume_call = self._resume_call, None
+        finishes_resumed = resume is not None and self.epochs_trained + epochs == sum(resume)
+        self._call_epochs = resume if finishes_resumed else (self.epochs_trained, epochs)
+        self._running_loss = 0.0
+        logger.info("training model with %d workers on %d vocabulary and %d features, using %s",
+                    resolve_workers(self.workers), len(self.vocabulary), self.vector_size, self._training_summary())
         self._call(callbacks, "on_train_begin")
         target = self.epochs_trained + epochs
         self._restarts = 0
+        examples, call_start = 0, time.perf_counter()
         with progress_bar(self.progress, type(self).__name__, unit="epoch", total=epochs) as bar:
             while self.epochs_trained < target:
                 epoch = self.epochs_trained
@@ -436,8 +750,11 @@ class EmbeddingModel:
                     continue
                 self.epoch_seconds.append(seconds)
                 self.epochs_trained += 1
+                examples += n_examples
                 if self.compute_loss:
                     self.loss_history.append(mean_loss)
+                    self._running_loss += mean_loss * n_examples
+                self._vectors_changed()
                 logger.info("EPOCH %d: loss %.6f, %.2fs, %.0f examples/s", self.epochs_trained,
                             mean_loss, seconds, n_examples / max(seconds, 1e-9))
                 bar.set_postfix(loss=f"{mean_loss:.4f}", rate=f"{n_examples / max(seconds, 1e-9):.3g}/s")
@@ -445,12 +762,31 @@ class EmbeddingModel:
                 if self.checkpoint_dir is not None and self.epochs_trained % self.checkpoint_every == 0:
                     self.save_checkpoint()
                 self._call(callbacks, "on_epoch_end")
+        self._resume_call = None
+        elapsed = time.perf_counter() - call_start
+        logger.info("training on %d examples over %d epochs took %.1fs, %.0f examples/s", examples, epochs,
+                    elapsed, examples / max(elapsed, 1e-9))
         self._call(callbacks, "on_train_end")
         return self
+
+    def _training_summary(self) -> str:
+        """The settings named in the log line that starts :meth:`train` (gensim's ``sg=... hs=...``)."""
+        return f"engine={self.engine} epochs={self.epochs}"
+
+    def _check_totals(self, total_examples: int | None, total_words: int | None) -> None:
+        """Warn, as gensim does, when a given count differs from the corpus's (ours are exact)."""
+        counted = {"total_examples": (total_examples, self._data_tally[0], "documents"),
+                   "total_words": (total_words, self._data_tally[1], "tokens")}
+        for name, (given, actual, unit) in counted.items():
+            if given is not None and actual is not None and given != actual:
+                logger.warning("train(%s=%d): the corpus holds %d %s; the learning-rate schedule and progress "
+                               "use the counted %d (gensim would use the value given)", name, given, actual,
+                               unit, actual)
 
     def _handle_divergence(self, epoch: int, loss: float, snapshot: Any) -> None:
         """Restore the last finite state; raise, or retry with half the learning rate."""
         self._rollback(snapshot)
+        self._vectors_changed()
         rate = self.learning_rate
         if self.on_divergence == "raise" or self._restarts >= self.max_restarts:
             raise TrainingDivergedError(self._divergence_message(epoch, loss))
@@ -479,40 +815,78 @@ class EmbeddingModel:
                 method(self)
 
     def get_latest_training_loss(self) -> float:
-        """Mean loss of the last epoch (0.0 before training or with ``compute_loss=False``).
+        """gensim's running loss: the summed loss of the epochs of the current (or last) :meth:`train`
+        call (each epoch's mean times its examples); 0.0 before training or with
+        ``compute_loss=False``. The mean of each epoch is in ``loss_history``.
+
+        gensim's recipe works: the difference between two ``on_epoch_end`` calls is the epoch's
+        summed loss.
 
         Examples
         --------
         >>> from gensim.test.utils import common_texts
         >>> from glove_gensim.model import GloVe
         >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
-        >>> model.get_latest_training_loss() == model.loss_history[-1] > 0
+        >>> total = sum(loss * model.cooccurrence.nnz for loss in model.loss_history)
+        >>> bool(np.isclose(model.get_latest_training_loss(), total))
         True
         """
-        return self.loss_history[-1] if self.loss_history else 0.0
+        return float(self._running_loss)
+
+    def __str__(self) -> str:
+        """gensim's form: ``Class<vocab=V, vector_size=d, rate=r>``.
+
+        Examples
+        --------
+        >>> from glove_gensim.model import GloVe
+        >>> str(GloVe(vector_size=8))
+        'GloVe<vocab=0, vector_size=8, learning_rate=0.05>'
+        """
+        vocabulary = 0 if self.vocabulary is None else len(self.vocabulary)
+        return (f"{type(self).__name__}<vocab={vocabulary}, vector_size={self.vector_size}, "
+                f"{self._rate_name}={getattr(self, self._rate_name)}>")
+
+    def _vectors_changed(self) -> None:
+        """The trained vectors changed: update ``wv`` in place if it was handed out."""
+        self._state_version += 1
+        if self._wv is not None and self.vocabulary is not None:
+            self._sync_wv()
+
+    def _sync_wv(self) -> None:
+        fill_keyed_vectors(self._wv, self.vocabulary.words, self._export_vectors(), self.vocabulary.counts)
+        self._wv_key = (self._state_version, self.export)
 
     @property
     def wv(self):
         """The trained vectors as a gensim ``KeyedVectors`` (in vocabulary order, ``count`` set), of
         the current ``export``.
 
+        As gensim's, it is one live object: training, a new ``export`` or a new vocabulary update
+        it in place (and clear its cached norms), so a ``kv = model.wv`` taken earlier stays current.
+
         Examples
         --------
         >>> from gensim.test.utils import common_texts
         >>> from glove_gensim.model import GloVe
         >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
-        >>> model.wv.vector_size, int(model.wv.get_vecattr("system", "count"))
+        >>> kv = model.wv
+        >>> kv.vector_size, int(kv.get_vecattr("system", "count"))
         (8, 4)
+        >>> before = kv.vectors.copy()
+        >>> _ = model.train(epochs=1)
+        >>> model.wv is kv, bool((kv.vectors != before).any())
+        (True, True)
         >>> model.export = "concat"
-        >>> model.wv.vector_size
-        16
+        >>> model.wv.vector_size, model.wv is kv
+        (16, True)
         """
         if self.vocabulary is None:
             raise RuntimeError("the model has no vocabulary yet: build_vocab(...) or train(...) first")
-        key = (self.epochs_trained, self.export)
-        if self._wv is None or self._wv_key != key:
+        if self._wv is None:
             self._wv = make_keyed_vectors(self.vocabulary.words, self._export_vectors(), self.vocabulary.counts)
-            self._wv_key = key
+            self._wv_key = (self._state_version, self.export)
+        elif self._wv_key != (self._state_version, self.export):
+            self._sync_wv()
         return self._wv
 
     @property
@@ -576,7 +950,7 @@ class EmbeddingModel:
         arrays["loss_history"] = np.asarray(self.loss_history, dtype=np.float64)
         arrays["epoch_seconds"] = np.asarray(self.epoch_seconds, dtype=np.float64)
         meta = {"fingerprint": self.fingerprint(), "epochs_trained": self.epochs_trained,
-                "learning_rate": self.learning_rate}
+                "learning_rate": self.learning_rate, "call": list(self._call_epochs)}
         path = save_arrays(self.checkpoint_path, self._file_kind + ".checkpoint", self._file_version, arrays, meta)
         logger.debug("checkpoint after epoch %d written to %s", self.epochs_trained, path)
         return path
@@ -624,17 +998,22 @@ class EmbeddingModel:
             self.loss_history = arrays["loss_history"].tolist()
             self.epoch_seconds = arrays["epoch_seconds"].tolist()
             self.epochs_trained = int(meta["epochs_trained"])
+            call = meta.get("call")
+            if call is not None and sum(call) > self.epochs_trained:
+                self._resume_call = (int(call[0]), int(call[1]))
         except (KeyError, ValueError) as exc:
             raise CorruptFileError(f"{self.checkpoint_path} does not hold a usable checkpoint: {exc}") from exc
-        self._wv_key = None
+        self._vectors_changed()
         logger.info("resumed %s from %s after epoch %d", type(self).__name__, self.checkpoint_path,
                     self.epochs_trained)
         return True
 
-    def save(self, path: str | os.PathLike) -> Path:
+    def save(self, path: str | os.PathLike | IO[bytes]) -> Path | IO[bytes]:
         """Save parameters, optimizer state, vocabulary, data and history (atomic, no pickle).
 
-        ``type(self).load(path)`` restores a model that continues training exactly.
+        ``type(self).load(path)`` restores a model that continues training exactly. ``path`` may
+        be an open binary file handle, as gensim's ``save(fname_or_handle)`` allows (the file is
+        written to it, and the handle is returned; it is not closed).
 
         Examples
         --------
@@ -655,14 +1034,24 @@ class EmbeddingModel:
         arrays.update({f"state/{name}": value for name, value in self._state_arrays().items()})
         meta = {"class": type(self).__name__, "config": self._config(),
                 "corpus_options": asdict(self._reading_options()), "epochs_trained": self.epochs_trained,
-                "total_tokens": int(self.vocabulary.total_tokens)}
+                "total_tokens": int(self.vocabulary.total_tokens), "corpus_count": int(self.corpus_count),
+                "corpus_total_words": int(self.corpus_total_words)}
+        if is_file_handle(path):
+            with tempfile.TemporaryDirectory() as folder:
+                written = save_arrays(Path(folder) / "model.npz", self._file_kind, self._file_version, arrays, meta)
+                with open(written, "rb") as source:
+                    shutil.copyfileobj(source, path)
+            logger.info("saved %s to %s", type(self).__name__, getattr(path, "name", "a file handle"))
+            return path
         path = save_arrays(path, self._file_kind, self._file_version, arrays, meta)
         logger.info("saved %s to %s", type(self).__name__, path)
         return path
 
     @classmethod
-    def load(cls, path: str | os.PathLike, **runtime: Any) -> "EmbeddingModel":
-        """Load a model written by :meth:`save` (refuses corrupt, foreign or newer files).
+    def load(cls, path: str | os.PathLike | IO[bytes], **runtime: Any) -> "EmbeddingModel":
+        """Load a model written by :meth:`save` (refuses corrupt, foreign or newer files; a gensim
+        pickle or a word2vec vector file is refused with a message saying what it is and how to
+        open it). ``path`` may be an open binary file handle.
 
         ``runtime``: how to go on training, not what was trained (``engine``, ``workers``,
         ``callbacks``, ``progress``, ``checkpoint_dir``...; a file holds none of them), e.g.
@@ -687,6 +1076,13 @@ class EmbeddingModel:
         if unknown:
             raise TypeError(f"load() takes only run-time settings, not {', '.join(unknown)} (those are "
                             f"saved in the file); e.g. {cls.__name__}.load(path, engine='cpu', workers=1)")
+        if is_file_handle(path):
+            with tempfile.TemporaryDirectory() as folder:
+                copy = Path(folder) / "model.npz"
+                with open(copy, "wb") as target:
+                    shutil.copyfileobj(path, target)
+                return cls.load(copy, **runtime)
+        refuse_foreign_file(path, cls.__name__)
         arrays, meta = load_arrays(path, cls._file_kind, cls._file_version)
         try:
             model = cls(**meta["config"], corpus_options=CorpusOptions(**meta["corpus_options"]), **runtime)
@@ -696,6 +1092,8 @@ class EmbeddingModel:
             model.loss_history = arrays["loss_history"].tolist()
             model.epochs_trained = int(meta["epochs_trained"])
             model.epoch_seconds = arrays["epoch_seconds"].tolist()
+            model.corpus_count = int(meta.get("corpus_count", 0))
+            model.corpus_total_words = int(meta.get("corpus_total_words", 0))
         except (KeyError, TypeError, ValueError) as exc:
             raise CorruptFileError(f"{path} does not hold a consistent {cls.__name__}: {exc}") from exc
         return model

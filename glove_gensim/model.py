@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import logging
 import os
+import warnings
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable
@@ -13,7 +14,7 @@ import numpy as np
 from glove_gensim import cpu_engine, rules
 from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
 from glove_gensim.corpus import Corpus
-from glove_gensim.embedding import EmbeddingModel, export_table
+from glove_gensim.embedding import EmbeddingModel, corpus_argument, corpus_identity, export_table
 from glove_gensim.engine import is_optax_transformation, lazy_module, resolve_workers
 from glove_gensim.validation import check_int, check_positive
 from glove_gensim.vocab import Vocabulary
@@ -26,6 +27,8 @@ OPTIMIZERS = ("adagrad", "adagrad-glove", "adam", "sgd", "adagrad-optax")
 MAX_AUTO_BATCH = 65536
 AUTO_BATCH_DUPLICATES = 160
 _OPTAX_DEFAULT_RATE = 1e-3
+ALPHA_WARNING_BELOW = 0.2
+"""A GloVe ``alpha`` below this looks like a gensim learning rate (see :class:`GloVe`)."""
 
 
 def auto_batch_size(rows: np.ndarray, cols: np.ndarray, cap: int = MAX_AUTO_BATCH,
@@ -54,6 +57,11 @@ class GloVe(EmbeddingModel):
     """GloVe word vectors (Pennington et al., 2014), shaped like gensim's ``Word2Vec``, trained by the
     compiled CPU engine or by JAX.
 
+    **``alpha`` is not a learning rate here.** GloVe's ``alpha`` is the paper's weighting exponent
+    (``f(x) = (x / x_max) ** alpha``, 0.75); the learning rate is ``learning_rate=``. gensim users
+    know ``alpha`` as the learning rate (0.025), so a value below 0.2 (where every gensim learning
+    rate lies and no weighting exponent in the literature does) warns, naming ``learning_rate=``.
+
     Parameters
     ----------
     sentences : iterable of list of str, optional
@@ -63,7 +71,8 @@ class GloVe(EmbeddingModel):
     window : int
         Context words on each side counted as co-occurring (a pair at distance d adds 1/d).
     x_max, alpha : float
-        Weighting ``f(x) = min(1, (x / x_max) ** alpha)``.
+        Weighting ``f(x) = min(1, (x / x_max) ** alpha)`` (``alpha``: the paper's exponent, not
+        gensim's learning rate; see above).
     learning_rate : float, optional
         eta; default 0.05 for the AdaGrad rules, 1e-3 for the optax ones.
     optimizer : str or optax.GradientTransformation, optional
@@ -107,7 +116,7 @@ class GloVe(EmbeddingModel):
         ``export`` (here ``"sum"``: ``W + W~``, the default; ``"word"``: ``W``; ``"context"``:
         ``W~``; ``"concat"``: ``[W, W~]``), ``callbacks``, ``compute_loss``, ``corpus_options``,
         ``progress``, ``checkpoint_dir``, ``checkpoint_every``, ``on_divergence``,
-        ``max_restarts``, ``vocabulary``, ``engine``, ``workers``; for GloVe:
+        ``max_restarts``, ``vocabulary``, ``engine``, ``workers``, ``trim_rule``; for GloVe:
 
         ``engine``: ``"cpu"``, compiled numba loops over host tables (:mod:`glove_gensim.cpu_engine`),
         without JAX; ``"jax"``, the JAX trainer (accelerators, device sharding, blocks, optax);
@@ -199,6 +208,11 @@ class GloVe(EmbeddingModel):
             raise ValueError("out_of_core=True needs block_size=N (the most entries held on the device)")
         check_positive("x_max", self.x_max)
         check_positive("alpha", self.alpha, allow_zero=True)
+        if self.alpha < ALPHA_WARNING_BELOW:
+            warnings.warn(f"GloVe(alpha={self.alpha}): alpha is GloVe's weighting exponent (f(x) = (x / x_max) "
+                          f"** alpha, the paper's 0.75), not gensim's learning rate; for the learning rate "
+                          f"use learning_rate= (e.g. GloVe(..., learning_rate={self.alpha}))", UserWarning,
+                          stacklevel=4)
         check_positive("learning_rate", self.learning_rate)
         parse_memory(self.memory_limit)
         self._engine = cpu_engine.select_engine(self.engine, cpu_engine.cpu_engine_refusal(
@@ -208,6 +222,10 @@ class GloVe(EmbeddingModel):
         if self.optimizer is None:
             self.optimizer = cpu_engine.default_optimizer(self._engine)
         self._transformation()
+
+    def _training_summary(self) -> str:
+        return (f"window={self.window} x_max={self.x_max} alpha={self.alpha} optimizer={self.optimizer} "
+                f"learning_rate={self.learning_rate} batch_size={self.batch_size or 'auto'} engine={self.engine}")
 
     def _transformation(self) -> str | optax.GradientTransformation:
         """The update rule for :func:`glove_gensim.rules.make_rule`."""
@@ -225,7 +243,7 @@ class GloVe(EmbeddingModel):
         raise ValueError(f"optimizer must be one of {OPTIMIZERS} or an optax.GradientTransformation, "
                          f"not {self.optimizer!r}; e.g. GloVe(..., optimizer=optax.adamw(1e-3))")
 
-    def build_vocab(self, sentences=None, corpus_file=None, vocabulary=None) -> "GloVe":
+    def build_vocab(self, sentences=None, corpus_file=None, vocabulary=None, **options: Any) -> "GloVe":
         """As :meth:`EmbeddingModel.build_vocab`; with ``cooccurrence_cache`` set, reuse the cached
         vocabulary and counts when they were made from the same corpus and settings (a cache made
         otherwise is refused, naming what differs), or save them there after counting.
@@ -243,7 +261,10 @@ class GloVe(EmbeddingModel):
         True
         """
         cache = self.cooccurrence_cache
-        if cache is not None and cache.is_file() and (sentences is not None or corpus_file is not None):
+        if options.get("update") or cache is None:
+            return super().build_vocab(sentences, corpus_file, vocabulary, **options)
+        sentences = corpus_argument(sentences, options.pop("corpus_iterable", None))
+        if cache.is_file() and (sentences is not None or corpus_file is not None):
             cached = Cooccurrence.load(cache)
             expected = self._source_description(self._open_corpus(sentences, corpus_file), vocabulary)
             differs = sorted(k for k in set(expected) | set(cached.source)
@@ -253,9 +274,12 @@ class GloVe(EmbeddingModel):
                                  f"(differs: {', '.join(differs)}); delete it or choose another cache path")
             logger.info("reusing co-occurrence counts from %s", cache)
             self.cooccurrence = cached
-            return super().build_vocab(vocabulary=cached.vocabulary)
-        super().build_vocab(sentences, corpus_file, vocabulary)
-        if cache is not None and (sentences is not None or corpus_file is not None):
+            super().build_vocab(vocabulary=cached.vocabulary, **options)
+            corpus = self._open_corpus(sentences, corpus_file)
+            self._corpus_key = corpus_identity(sentences, corpus_file, corpus.options)
+            return self
+        super().build_vocab(sentences, corpus_file, vocabulary, **options)
+        if sentences is not None or corpus_file is not None:
             self.cooccurrence.source = self._source_description(self._open_corpus(sentences, corpus_file), vocabulary)
             self.cooccurrence.save(cache)
         return self

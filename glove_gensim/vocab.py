@@ -29,6 +29,40 @@ _UNWRITABLE = re.compile(r"[\s\x00-\x1f\x7f]")
 _VERSION = 1
 
 
+def keep_word(word: str, count: int, min_count: int, trim_rule=None) -> bool:
+    """gensim's ``keep_vocab_item``: ``count >= min_count``, unless ``trim_rule`` decides.
+
+    Examples
+    --------
+    >>> from gensim.utils import RULE_KEEP
+    >>> keep_word("rare", 1, 5), keep_word("rare", 1, 5, lambda word, count, min_count: RULE_KEEP)
+    (False, True)
+    """
+    if trim_rule is None:
+        return count >= min_count
+    from gensim.utils import keep_vocab_item
+
+    return bool(keep_vocab_item(word, count, min_count, trim_rule))
+
+
+def effective_min_count(counts: np.ndarray, min_count: int, max_final_vocab: int | None) -> int:
+    """gensim's ``effective_min_count``: ``min_count``, raised by ``max_final_vocab`` to one more
+    than the count of the ``max_final_vocab + 1``-th most frequent word.
+
+    Examples
+    --------
+    >>> effective_min_count(np.array([9, 7, 7, 3, 1]), 1, 2)  # the third word has 7: keep > 7
+    8
+    >>> effective_min_count(np.array([9, 7, 7, 3, 1]), 5, None), effective_min_count(np.array([9, 7]), 1, 5)
+    (5, 1)
+    """
+    if max_final_vocab is None or max_final_vocab >= len(counts):
+        return min_count
+    boundary = int(np.partition(-np.asarray(counts), max_final_vocab)[max_final_vocab])
+    return max(-boundary + 1, min_count)
+
+
+
 @dataclass(eq=False)
 class Vocabulary:
     """Words and their corpus counts, in index order.
@@ -82,7 +116,7 @@ class Vocabulary:
     def build(cls, documents: Iterable[Sequence[str]], min_count: int = 5,
               max_vocab_size: int | None = None, max_final_vocab: int | None = None,
               progress: bool = False, backend: str = "local", client=None,
-              workers: int | None = None) -> "Vocabulary":
+              workers: int | None = None, trim_rule=None) -> "Vocabulary":
         """Count words in one pass and keep those with count >= ``min_count``.
 
         Parameters
@@ -92,11 +126,19 @@ class Vocabulary:
         min_count : int
             Minimum corpus count for a word to be kept.
         max_vocab_size : int, optional
-            Bound on distinct words held while counting: when exceeded, the rarest are pruned as
-            gensim does (words with count <= a rising threshold), so memory stays bounded.
-            Counts are then approximate for words that were pruned and came back.
+            Bound on distinct words held while counting, exactly as gensim's ``_scan_vocab``: after
+            a document leaves more than this many, words with count below a threshold are dropped
+            (the threshold starts at 1, so the first prune drops nothing, and rises by one per
+            prune), so memory stays bounded. Counts are then approximate for words that were
+            pruned and came back.
         max_final_vocab : int, optional
-            Keep at most this many words (the most frequent, in our order).
+            As gensim's ``prepare_vocab``: raise the effective ``min_count`` to one more than the
+            count of the ``max_final_vocab + 1``-th most frequent word, so at most this many words
+            are kept (fewer when words tie at the boundary: ties are kept or dropped together).
+        trim_rule : callable, optional
+            gensim's ``trim_rule(word, count, min_count)`` (``gensim.utils.RULE_KEEP`` /
+            ``RULE_DISCARD`` / ``RULE_DEFAULT``), applied when pruning and when keeping words,
+            as gensim applies it (local backend only).
         progress : bool
             Show a tqdm bar (tokens/s) on stderr.
         backend : {"local", "dask"}
@@ -121,6 +163,8 @@ class Vocabulary:
         if backend == "dask":
             from glove_gensim.distributed import count_words
 
+            if trim_rule is not None:
+                raise ValueError("trim_rule works with backend='local' only")
             counter, total = count_words(documents, max_vocab_size=max_vocab_size, client=client,
                                          workers=workers)
             vocab = cls.from_counter(counter, total, min_count, max_final_vocab, description)
@@ -137,9 +181,10 @@ class Vocabulary:
                 bar.update(len(document))
                 if max_vocab_size is not None and len(counter) > max_vocab_size:
                     peak_types = max(peak_types, len(counter))
-                    counter = Counter({w: c for w, c in counter.items() if c > prune_threshold})
+                    counter = Counter({w: c for w, c in counter.items()
+                                       if keep_word(w, c, prune_threshold, trim_rule)})
                     prune_threshold += 1
-        vocab = cls.from_counter(counter, total, min_count, max_final_vocab, description)
+        vocab = cls.from_counter(counter, total, min_count, max_final_vocab, description, trim_rule)
         if max_vocab_size is not None:
             logger.info("held at most %d word types while counting (max_vocab_size=%d, pruned up to "
                         "count %d)", max(peak_types, len(counter)), max_vocab_size, prune_threshold - 1)
@@ -148,8 +193,11 @@ class Vocabulary:
 
     @classmethod
     def from_counter(cls, counter: Counter, total_tokens: int, min_count: int = 5,
-                     max_final_vocab: int | None = None, description: str = "corpus") -> "Vocabulary":
-        """The vocabulary of word counts in first-appearance order (what :meth:`build` counts).
+                     max_final_vocab: int | None = None, description: str = "corpus",
+                     trim_rule=None) -> "Vocabulary":
+        """The vocabulary of word counts in first-appearance order (what :meth:`build` counts):
+        words with count >= :func:`effective_min_count` (and as ``trim_rule`` says), by descending
+        count, ties by first appearance.
 
         Raises
         ------
@@ -158,16 +206,17 @@ class Vocabulary:
         """
         counts = np.fromiter(counter.values(), dtype=np.int64, count=len(counter))
         return cls.from_word_counts(list(counter), counts, total_tokens, min_count, max_final_vocab,
-                                    description)
+                                    description, trim_rule)
 
     @classmethod
     def from_word_counts(cls, words: Sequence[str], counts: np.ndarray, total_tokens: int,
                          min_count: int = 5, max_final_vocab: int | None = None,
-                         description: str = "corpus") -> "Vocabulary":
+                         description: str = "corpus", trim_rule=None) -> "Vocabulary":
         """The vocabulary of distinct ``words`` in first-appearance order and their ``counts``.
 
-        Words with ``counts >= min_count``, by descending count, ties in the given order, at
-        most ``max_final_vocab`` of them.
+        Words with ``counts >=`` :func:`effective_min_count` (gensim's: ``min_count`` raised by
+        ``max_final_vocab``; ``trim_rule`` decides where given), by descending count, ties in the
+        given order.
 
         Raises
         ------
@@ -182,14 +231,19 @@ class Vocabulary:
         if total_tokens == 0:
             raise ValueError(f"{description} is empty: no tokens found")
         counts = np.asarray(counts, dtype=np.int64)
-        keep = np.flatnonzero(counts >= min_count)
+        threshold = effective_min_count(counts, min_count, max_final_vocab)
+        if threshold != min_count:
+            logger.info("max_final_vocab=%d and min_count=%d resulted in effective_min_count=%d",
+                        max_final_vocab, min_count, threshold)
+        if trim_rule is None:
+            keep = np.flatnonzero(counts >= threshold)
+        else:
+            keep = np.flatnonzero([keep_word(w, c, threshold, trim_rule) for w, c in zip(words, counts.tolist())])
         if not len(keep):
             raise ValueError(f"no word of {description} reaches min_count={min_count} "
                              f"({total_tokens} tokens, {len(words)} distinct, the most frequent "
                              f"seen {counts.max()} times); lower min_count")
         order = keep[np.argsort(-counts[keep], kind="stable")]
-        if max_final_vocab is not None:
-            order = order[:max_final_vocab]
         return cls([words[i] for i in order.tolist()], counts[order], total_tokens=total_tokens)
 
     def lookup(self, tokens: Sequence[str]) -> np.ndarray:

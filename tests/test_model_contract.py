@@ -37,7 +37,8 @@ class Spec:
 
 SHARED_PARAMETERS = ("vector_size", "min_count", "max_vocab_size", "max_final_vocab", "epochs", "seed",
                      "export", "callbacks", "compute_loss", "corpus_options", "progress", "checkpoint_dir",
-                     "checkpoint_every", "on_divergence", "max_restarts", "vocabulary", "engine", "workers")
+                     "checkpoint_every", "on_divergence", "max_restarts", "vocabulary", "engine", "workers",
+                     "trim_rule")
 
 GLOVE = Spec(
     GloVe, dict(vector_size=8, window=3, min_count=2, x_max=10.0, epochs=3, batch_size=64),
@@ -58,7 +59,7 @@ SGNS = Spec(
      "concat": lambda w, c: np.hstack([w, c])},
     frozenset({"vector_size", "window", "min_count", "max_vocab_size", "max_final_vocab", "negative",
                "ns_exponent", "sample", "alpha", "min_alpha", "epochs", "batch_size", "group_size",
-               "shared_negatives", "max_row_steps", "shuffle", "seed", "export", "compute_loss"}),
+               "shared_negatives", "max_row_steps", "shuffle", "seed", "export", "compute_loss", "sg", "hs"}),
     # On the CPU engine (as in gensim) scores beyond the sigmoid table take no step, so a huge
     # alpha saturates instead of diverging: this case runs on JAX; tests/baselines/test_sgns_cpu.py
     # holds the CPU engine's divergence check (NaN vectors).
@@ -96,7 +97,7 @@ def test_constructing_with_a_corpus_trains_like_gensim(spec, documents):
     model = spec.cls(documents, **spec.small)
     assert model.epochs_trained == 3 and len(model.loss_history) == 3 == len(model.epoch_seconds)
     assert all(np.isfinite(model.loss_history))
-    assert model.get_latest_training_loss() == model.loss_history[-1] > 0
+    assert model.get_latest_training_loss() > model.loss_history[-1] > 0  # gensim's running sum
     wv = model.wv
     assert wv.index_to_key == model.vocabulary.words and wv.vector_size == 8
     assert wv.get_vecattr(model.vocabulary.words[0], "count") == model.vocabulary.counts[0]
@@ -154,7 +155,7 @@ def test_callbacks_see_gensims_hooks_in_order(spec, documents, caplog):
             calls.append(("epoch_begin", model.epochs_trained))
 
         def on_epoch_end(self, model):
-            calls.append(("epoch_end", model.epochs_trained, model.get_latest_training_loss()))
+            calls.append(("epoch_end", model.epochs_trained, model.loss_history[-1]))
 
         def on_train_end(self, model):
             calls.append(("train_end", model.epochs_trained))
@@ -269,7 +270,8 @@ def test_corpus_options_read_the_corpus_file_and_are_saved(spec, documents, tmp_
 # ----- files ----------------------------------------------------------------------------------
 
 def test_save_load_continues_exactly(spec, documents, tmp_path):
-    uninterrupted = spec.cls(documents, **{**spec.small, "epochs": 5})
+    uninterrupted = spec.cls(**{**spec.small, "epochs": 5}).build_vocab(documents)
+    uninterrupted.train(epochs=2).train(epochs=3)  # two calls: SGNS's schedule restarts in each
     first = spec.cls(**{**spec.small, "epochs": 5})
     first.build_vocab(documents)
     first.train(epochs=2)
@@ -286,11 +288,23 @@ def test_save_load_continues_exactly(spec, documents, tmp_path):
         spec.cls.load(tmp_path / "model.npz", epochs=3)
 
 
+class Crash:
+    """A callback that interrupts training after ``at`` epochs (after the checkpoint is written)."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    def on_epoch_end(self, model) -> None:
+        if model.epochs_trained == self.at:
+            raise KeyboardInterrupt("simulated crash")
+
+
 def test_resume_from_checkpoint_continues_exactly(spec, documents, tmp_path):
     uninterrupted = spec.cls(documents, **{**spec.small, "epochs": 4})
-    first = spec.cls(**{**spec.small, "epochs": 4}, checkpoint_dir=tmp_path)
+    first = spec.cls(**{**spec.small, "epochs": 4}, checkpoint_dir=tmp_path, callbacks=[Crash(2)])
     first.build_vocab(documents)
-    first.train(epochs=2)
+    with pytest.raises(KeyboardInterrupt):
+        first.train()  # interrupted after 2 of its 4 epochs
     resumed = spec.cls(**{**spec.small, "epochs": 4}, checkpoint_dir=tmp_path)
     resumed.build_vocab(documents)
     assert resumed.restore_checkpoint() and resumed.epochs_trained == 2

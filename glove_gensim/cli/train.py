@@ -163,4 +163,5 @@ def _run_train(args: argparse.Namespace) -> None:
     model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args)
     write_vectors(model.wv, model, args, "model.npz")
-    logger.info("final loss %.6f", model.get_latest_training_loss())
+    if model.loss_history:
+        logger.info("final loss %.6f", model.loss_history[-1])

@@ -193,7 +193,8 @@ def test_two_threads_train_to_a_similar_loss():
 
 
 def test_save_load_continues_exactly(documents, tmp_path):
-    uninterrupted = SkipGramNS(documents, **{**SMALL, "epochs": 5})
+    uninterrupted = SkipGramNS(**{**SMALL, "epochs": 5}).build_vocab(documents)
+    uninterrupted.train(epochs=2).train(epochs=3)  # two calls: the rate decays within each
     first = SkipGramNS(**{**SMALL, "epochs": 5})
     first.build_vocab(documents)
     first.train(epochs=2)
@@ -205,11 +206,23 @@ def test_save_load_continues_exactly(documents, tmp_path):
     assert loaded.loss_history == uninterrupted.loss_history
 
 
+class Crash:
+    """Interrupts training after ``at`` epochs (after that epoch's checkpoint)."""
+
+    def __init__(self, at: int) -> None:
+        self.at = at
+
+    def on_epoch_end(self, model) -> None:
+        if model.epochs_trained == self.at:
+            raise KeyboardInterrupt("simulated crash")
+
+
 def test_checkpoint_resume_is_bit_identical(documents, tmp_path):
     uninterrupted = SkipGramNS(documents, **SMALL)
-    first = SkipGramNS(checkpoint_dir=tmp_path, **SMALL)
+    first = SkipGramNS(checkpoint_dir=tmp_path, callbacks=[Crash(2)], **SMALL)
     first.build_vocab(documents)
-    first.train(epochs=2)  # killed after two of the three epochs
+    with pytest.raises(KeyboardInterrupt):
+        first.train()  # killed after two of the three epochs
     resumed = SkipGramNS(checkpoint_dir=tmp_path, **SMALL)
     resumed.build_vocab(documents)
     assert resumed.restore_checkpoint() and resumed.epochs_trained == 2 and first.epochs_trained == 2
