@@ -335,7 +335,7 @@ def log_collected(vocab: Vocabulary, n_types: int, description: str, min_count: 
     --------
     >>> import logging
     >>> logging.getLogger("glove_gensim").setLevel(logging.WARNING)
-    >>> log_collected(Vocabulary(["a"], [3]), n_types=2, description="a test", min_count=2)
+    >>> log_collected(Vocabulary(["a"], [3], total_tokens=4), n_types=2, description="a test", min_count=2)
     """
     logger.info("collected %d word types from %d tokens in %s%s; kept %d with count >= %d "
                 "(%.1f%% of tokens)", n_types, vocab.total_tokens, description, where, len(vocab), min_count,
