@@ -3,7 +3,9 @@
 Exit status: 0 on success; 2 for an argument or input error (argparse's own errors, and the
 :data:`INPUT_ERRORS` below); 1 for a run that fails for a stated reason (:data:`RUN_FAILURES`:
 training diverged, out of memory, disk full). Either way the message is printed once, as
-``glove-gensim COMMAND: error: ...``. Anything else is a bug: its traceback is kept.
+``glove-gensim COMMAND: error: ...``. SIGINT (Ctrl-C) and SIGTERM stop a command with one line,
+``glove-gensim COMMAND: interrupted by SIGINT; ...`` saying where to resume from, and exit status
+128 + the signal number (130, 143). Anything else is a bug: its traceback is kept.
 """
 from __future__ import annotations
 
@@ -18,6 +20,7 @@ from glove_gensim import __version__
 from glove_gensim.cli import baseline, counting, evaluate, train
 from glove_gensim.cli.logs import OUR_PACKAGES, configure_logging
 from glove_gensim.cli.options import LibraryDefaultsFormatter
+from glove_gensim.cli.outputs import Interrupted, stop_on_signals
 
 INPUT_ERRORS = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError)
 """Errors about the paths the user named; a ``ValueError`` (``CorruptFileError`` included) is an
@@ -96,7 +99,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     configure_logging(args.quiet)
     try:
-        args.handler(args)
+        with stop_on_signals():
+            args.handler(args)
+    except Interrupted as exc:
+        print(f"glove-gensim {args.command}: interrupted by {exc.name}; {_resume_hint(args)}", file=sys.stderr)
+        return exc.status
     except Exception as exc:
         status = exit_status(exc)
         if status is None:
@@ -104,3 +111,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"glove-gensim {args.command}: error: {exc}", file=sys.stderr)
         return status
     return 0
+
+
+def _resume_hint(args: argparse.Namespace) -> str:
+    """Where an interrupted command can go on from.
+
+    Examples
+    --------
+    >>> _resume_hint(argparse.Namespace(checkpoint_dir="ck"))
+    'resume with the same command and --resume (checkpoints in ck)'
+    >>> _resume_hint(argparse.Namespace())
+    'no output was written or changed; run the command again to start over'
+    """
+    if getattr(args, "checkpoint_dir", None):
+        return f"resume with the same command and --resume (checkpoints in {args.checkpoint_dir})"
+    return "no output was written or changed; run the command again to start over"

@@ -22,6 +22,7 @@ from glove_gensim.cli.options import (
     open_corpus,
     output_file,
 )
+from glove_gensim.cli.outputs import check_output_file
 
 logger = logging.getLogger(__name__)
 
@@ -107,6 +108,7 @@ def _build_vocabulary(args: argparse.Namespace, corpus, client):
 
 
 def _run_vocab(args: argparse.Namespace) -> None:
+    check_output_file(args.out, [args.corpus])
     corpus = open_corpus(args)
     with _dask_client(args) as client:
         vocabulary = _build_vocabulary(args, corpus, client)
@@ -119,6 +121,7 @@ def _run_cooccur(args: argparse.Namespace) -> None:
     from glove_gensim.cooccur import count_cooccurrences
     from glove_gensim.vocab import Vocabulary
 
+    check_output_file(args.out, [args.corpus, *([args.vocab] if args.vocab else [])])
     corpus = open_corpus(args)
     given = Vocabulary.load(args.vocab) if args.vocab else None
     with _dask_client(args) as client:

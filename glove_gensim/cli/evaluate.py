@@ -18,6 +18,9 @@ from glove_gensim.cli.options import (
     output_folder,
     positive_float,
 )
+from glove_gensim.cli.outputs import check_output_folder, staged_folder
+
+REPORT_FILES = ("report.html", "report.md", "report.json")
 
 MOST_SIMILAR = "gensim.models.keyedvectors:KeyedVectors.most_similar"
 REPORT = "evaluation.report:compare"
@@ -101,8 +104,9 @@ def _run_neighbors(args: argparse.Namespace) -> None:
 def _write_report(models: dict, losses: dict, args: argparse.Namespace, probes=None) -> None:
     from evaluation import compare, summary_table
 
-    report = compare(models, losses=losses, out_dir=args.out, similarity_sets=args.similarity,
-                     analogy_file=args.analogies, probes=probes, **library_kwargs(args, REPORT))
+    with staged_folder(args.out) as stage:
+        report = compare(models, losses=losses, out_dir=stage, similarity_sets=args.similarity,
+                         analogy_file=args.analogies, probes=probes, **library_kwargs(args, REPORT))
     print(summary_table(report))
     print(f"report: {Path(args.out).resolve() / 'report.html'}")
 
@@ -110,6 +114,8 @@ def _write_report(models: dict, losses: dict, args: argparse.Namespace, probes=N
 def _run_evaluate(args: argparse.Namespace) -> None:
     from glove_gensim.io import load_glove
 
+    if args.out:
+        check_output_folder(args.out, args.vectors, REPORT_FILES)
     models = {}
     for path in args.vectors:
         name = Path(path).stem if Path(path).stem not in models else str(path)
@@ -133,6 +139,7 @@ def _run_compare(args: argparse.Namespace) -> None:
     from baselines.sgns import SkipGramNS
     from glove_gensim.model import GloVe
 
+    check_output_folder(args.out, [args.corpus], REPORT_FILES)
     corpus = open_corpus(args)
     glove = GloVe(progress=not args.quiet, **library_kwargs(args, GLOVE))
     sgns_params = library_kwargs(args, SGNS)

@@ -22,6 +22,7 @@ from glove_gensim.cli.options import (
     output_folder,
     positive_float,
 )
+from glove_gensim.cli.outputs import check_output_file, check_output_folder, staged_folder
 
 logger = logging.getLogger(__name__)
 
@@ -129,8 +130,29 @@ def train_resumable(model, args: argparse.Namespace) -> None:
         model.train(epochs=remaining)
 
 
-def write_vectors(kv, model, args: argparse.Namespace, model_name: str) -> None:
-    """Write ``DIR/vectors.txt`` (word2vec text) and the model as ``DIR/model_name``.
+def check_training_outputs(args: argparse.Namespace, model_name: str) -> None:
+    """Before any work: ``--resume`` needs ``--checkpoint-dir``, and ``--out``, ``--checkpoint-dir``
+    and ``--cooc-cache`` may neither hurt the corpus nor replace files that are not ours
+    (:mod:`glove_gensim.cli.outputs`).
+
+    Examples
+    --------
+    >>> check_training_outputs(argparse.Namespace(resume=True, corpus="c.txt", out="run"), "model.npz")
+    Traceback (most recent call last):
+    ...
+    ValueError: --resume needs --checkpoint-dir DIR
+    """
+    check_resume(args)
+    check_output_folder(args.out, [args.corpus], ["vectors.txt", model_name])
+    if getattr(args, "checkpoint_dir", None):
+        check_output_folder(args.checkpoint_dir, [args.corpus], flag="--checkpoint-dir")
+    if getattr(args, "cooc_cache", None):
+        check_output_file(args.cooc_cache, [args.corpus], flag="--cooc-cache")
+
+
+def write_vectors(kv, model, out: str | Path, model_name: str) -> None:
+    """Write ``out/vectors.txt`` (word2vec text) and the model as ``out/model_name``, as a whole:
+    into a temporary folder renamed to ``out`` at the end (see :func:`~glove_gensim.cli.outputs.staged_folder`).
 
     Examples
     --------
@@ -140,16 +162,16 @@ def write_vectors(kv, model, args: argparse.Namespace, model_name: str) -> None:
     >>> kv = KeyedVectors(2)
     >>> kv.add_vectors(["a", "b"], np.eye(2, dtype=np.float32))
     >>> out = Path(tempfile.mkdtemp()) / "run"
-    >>> write_vectors(kv, kv, argparse.Namespace(out=out), "kv.model")
+    >>> write_vectors(kv, kv, out, "kv.model")
     >>> sorted(path.name for path in out.iterdir())
     ['kv.model', 'vectors.txt']
     """
     from glove_gensim.io import save_word2vec_text
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    model.save(str(out / model_name))
-    save_word2vec_text(kv, out / "vectors.txt")
+    out = Path(out)
+    with staged_folder(out) as stage:
+        model.save(str(stage / model_name))
+        save_word2vec_text(kv, stage / "vectors.txt")
     logger.info("wrote %s and %s (%d words)", out / "vectors.txt", out / model_name, len(kv))
 
 
@@ -157,10 +179,10 @@ def _run_train(args: argparse.Namespace) -> None:
     from glove_gensim.callbacks import NeighborsLogger
     from glove_gensim.model import GloVe
 
-    check_resume(args)
+    check_training_outputs(args, "model.npz")
     extra = {"callbacks": [NeighborsLogger(args.probe)]} if args.probe else {}
     model = GloVe(progress=not args.quiet, **library_kwargs(args, GLOVE), **corpus_options(args), **extra)
     model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args)
-    write_vectors(model.wv, model, args, "model.npz")
+    write_vectors(model.wv, model, args.out, "model.npz")
     logger.info("final loss %.6f", model.get_latest_training_loss())
