@@ -22,6 +22,7 @@ from glove_gensim.cli.options import (
     open_corpus,
     output_file,
 )
+from glove_gensim.cli.bounds import check_window
 from glove_gensim.cli.outputs import check_output_file
 
 logger = logging.getLogger(__name__)
@@ -122,6 +123,7 @@ def _run_cooccur(args: argparse.Namespace) -> None:
     from glove_gensim.vocab import Vocabulary
 
     check_output_file(args.out, [args.corpus, *([args.vocab] if args.vocab else [])])
+    check_window(args, "--window")
     corpus = open_corpus(args)
     given = Vocabulary.load(args.vocab) if args.vocab else None
     with _dask_client(args) as client:

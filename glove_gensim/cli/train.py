@@ -22,6 +22,7 @@ from glove_gensim.cli.options import (
     output_folder,
     positive_float,
 )
+from glove_gensim.cli.bounds import check_table_memory, check_window
 from glove_gensim.cli.outputs import check_output_file, check_output_folder, staged_folder
 
 logger = logging.getLogger(__name__)
@@ -131,9 +132,10 @@ def train_resumable(model, args: argparse.Namespace) -> None:
 
 
 def check_training_outputs(args: argparse.Namespace, model_name: str) -> None:
-    """Before any work: ``--resume`` needs ``--checkpoint-dir``, and ``--out``, ``--checkpoint-dir``
+    """Before any work: ``--resume`` needs ``--checkpoint-dir``; ``--out``, ``--checkpoint-dir``
     and ``--cooc-cache`` may neither hurt the corpus nor replace files that are not ours
-    (:mod:`glove_gensim.cli.outputs`).
+    (:mod:`glove_gensim.cli.outputs`); ``--window``, ``--vector-size`` and ``--batch-size`` must
+    fit the corpus and the memory (:mod:`glove_gensim.cli.bounds`).
 
     Examples
     --------
@@ -148,6 +150,8 @@ def check_training_outputs(args: argparse.Namespace, model_name: str) -> None:
         check_output_folder(args.checkpoint_dir, [args.corpus], flag="--checkpoint-dir")
     if getattr(args, "cooc_cache", None):
         check_output_file(args.cooc_cache, [args.corpus], flag="--cooc-cache")
+    check_window(args, "--window")
+    check_table_memory(args)
 
 
 def write_vectors(kv, model, out: str | Path, model_name: str) -> None:
