@@ -37,12 +37,12 @@ ASCII_TOKEN_PATTERN = r"[a-z0-9]+(?:'[a-z]+)?"
 """The ASCII pattern of earlier versions (``tokenizer="ascii"``): non-ASCII letters split words."""
 
 
-def _mark_class() -> str:
-    """A regex character class body holding every combining mark (Unicode categories M*)."""
-    marks = [cp for cp in (*range(0x300, 0x30000), *range(0xE0100, 0xE01F0))
-             if unicodedata.category(chr(cp))[0] == "M"]
-    ranges, first, last = [], marks[0], marks[0]
-    for cp in marks[1:] + [-1]:
+def _word_class(low: int, high: int) -> str:
+    """A regex character-class body of the letters, digits and combining marks (Unicode
+    categories L*, N*, M*) in ``[low, high)``, as ranges."""
+    chosen = [cp for cp in range(low, high) if unicodedata.category(chr(cp))[0] in "LNM"]
+    ranges, first, last = [], chosen[0], chosen[0]
+    for cp in chosen[1:] + [-1]:
         if cp == last + 1:
             last = cp
             continue
@@ -51,11 +51,23 @@ def _mark_class() -> str:
     return "".join(ranges)
 
 
-DEFAULT_TOKEN_PATTERN = rf"[^\W_]+(?:[{_mark_class()}]+[^\W_]*|'[^\W_]+)*"
-"""Words of every script: runs of letters and digits (``str.isalnum``), with the combining marks
-inside them (Devanagari vowel signs, say) and apostrophes between letters (``don't``, ``o'neill``);
-hyphens, underscores and other punctuation split words (``well-known`` -> ``well``, ``known``).
-A run of CJK ideographs or kana is one token. Matched on NFC-normalised, case-folded text."""
+def _word_pattern(letters: str) -> str:
+    return f"[{letters}]+(?:'[{letters}]+)*"
+
+
+_BMP_LETTERS = _word_class(0, 0x10000)
+_ASTRAL_LETTERS = _word_class(0x10000, 0x32400)  # up to CJK extension H; planes 3-16 hold no letters
+DEFAULT_TOKEN_PATTERN = _word_pattern(_BMP_LETTERS + _ASTRAL_LETTERS)
+"""Words of every script: runs of letters, digits and combining marks (Unicode categories L*,
+N*, M*: ``café``, ``москва``, Devanagari with its vowel signs), with apostrophes between them
+(``don't``, ``o'neill``; a trailing one is dropped); hyphens, underscores, other punctuation,
+symbols and emoji split words or are dropped (``well-known`` -> ``well``, ``known``). A run of CJK
+ideographs or kana is one token (``東京都``). Matched on NFC-normalised, case-folded text."""
+_BMP_WORDS = re.compile(_word_pattern(_BMP_LETTERS))  # the same tokens on text without astral
+# characters, several times faster: a class holding astral ranges defeats the regex engine's
+# fast scan for a token's first character
+
+
 TOKENIZERS = ("regex", "ascii", "whitespace", "treebank")
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".cor", ".tok", ".tokens", ".raw", ".md"})
@@ -249,7 +261,20 @@ def make_tokenizer(tokenizer: str = "regex", token_pattern: str | None = None,
         return pattern.findall
     if tokenizer == "ascii":
         return lambda text: pattern.findall(_straight_apostrophes(text).lower())
+    if token_pattern is None:
+        return _default_tokens
     return lambda text: pattern.findall(normalize_text(text))
+
+
+_ALL_WORDS = re.compile(DEFAULT_TOKEN_PATTERN)
+
+
+def _default_tokens(text: str) -> list[str]:
+    """The default regex tokenizer: :data:`DEFAULT_TOKEN_PATTERN` on :func:`normalize_text`."""
+    text = normalize_text(text)
+    if text.isascii() or max(text) <= "\uffff":
+        return _BMP_WORDS.findall(text)
+    return _ALL_WORDS.findall(text)
 
 
 def text_suffix(path: str | os.PathLike) -> str:

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import argparse
 import errno
+import gc
+import os
 import importlib.util
+import logging
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -126,3 +129,20 @@ def _resume_hint(args: argparse.Namespace) -> str:
     if getattr(args, "checkpoint_dir", None):
         return f"resume with the same command and --resume (checkpoints in {args.checkpoint_dir})"
     return "no output was written or changed; run the command again to start over"
+
+
+def run() -> None:
+    """Console-script entry point: :func:`main`, then exit with its status.
+
+    After SIGINT or SIGTERM the process leaves with ``os._exit`` once the clean-up has run and the
+    streams are flushed: JAX's runtime may crash tearing the interpreter down after an interrupted
+    computation, and the user must see the exit status 128 + signal, not a segmentation fault.
+    """
+    status = main()
+    if status > 128:
+        gc.collect()  # finalizers of temporary folders run now
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)

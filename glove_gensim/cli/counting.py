@@ -23,7 +23,7 @@ from glove_gensim.cli.options import (
     output_file,
 )
 from glove_gensim.cli.bounds import check_window
-from glove_gensim.cli.outputs import check_output_file
+from glove_gensim.cli.outputs import check_output_file, raise_if_interrupted
 
 logger = logging.getLogger(__name__)
 
@@ -113,6 +113,7 @@ def _run_vocab(args: argparse.Namespace) -> None:
     corpus = open_corpus(args)
     with _dask_client(args) as client:
         vocabulary = _build_vocabulary(args, corpus, client)
+    raise_if_interrupted()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     vocabulary.save(args.out)
     logger.info("wrote %d words to %s", len(vocabulary), args.out)
@@ -131,6 +132,7 @@ def _run_cooccur(args: argparse.Namespace) -> None:
         cooccurrence = count_cooccurrences(corpus, vocabulary, progress=not args.quiet,
                                            **library_kwargs(args, COOCCURRENCE),
                                            **_backend_kwargs(args, client))
+    raise_if_interrupted()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     cooccurrence.save(args.out)
     logger.info("wrote %d co-occurrences to %s", cooccurrence.nnz, args.out)

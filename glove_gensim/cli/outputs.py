@@ -35,6 +35,7 @@ import os
 import secrets
 import shutil
 import signal
+import sys
 import tempfile
 import zipfile
 from pathlib import Path
@@ -72,8 +73,32 @@ class Interrupted(BaseException):
         return 128 + self.signum
 
 
+_pending: list[int] = []  # signals received: the exception may be swallowed where it is raised
+
+
 def _raise_interrupted(signum: int, frame) -> None:
+    _pending.append(signum)
     raise Interrupted(signum)
+
+
+def _quiet_when_interrupted(unraisable) -> None:
+    """``sys.unraisablehook`` that stays silent for a swallowed :class:`Interrupted` (it is
+    raised again by :func:`raise_if_interrupted`) and reports anything else as Python does."""
+    if not isinstance(unraisable.exc_value, Interrupted):
+        sys.__unraisablehook__(unraisable)
+
+
+def raise_if_interrupted() -> None:
+    """Raise :class:`Interrupted` again when a signal arrived but its exception was swallowed
+    (a handler running inside a garbage-collector callback, say: Python ignores exceptions
+    there). Called before outputs are put in place, and when the command ends.
+
+    Examples
+    --------
+    >>> raise_if_interrupted()
+    """
+    if _pending:
+        raise Interrupted(_pending[0])
 
 
 @contextlib.contextmanager
@@ -92,9 +117,15 @@ def stop_on_signals() -> Iterator[None]:
         yield
         return
     previous = {number: signal.signal(number, _raise_interrupted) for number in _STOP_SIGNALS}
+    previous_hook = sys.unraisablehook
+    sys.unraisablehook = _quiet_when_interrupted
+    _pending.clear()
     try:
         yield
+        raise_if_interrupted()
     finally:
+        _pending.clear()
+        sys.unraisablehook = previous_hook
         for number, handler in previous.items():
             signal.signal(number, handler)
 
@@ -251,6 +282,7 @@ def staged_folder(out: str | os.PathLike) -> Iterator[Path]:
     try:
         yield stage
         with _signals_deferred():
+            raise_if_interrupted()
             _swap_in(stage, out)
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
