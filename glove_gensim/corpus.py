@@ -414,6 +414,11 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
             if first and (text or final):
                 _check_text(path, text, _replacements.count)
                 first = False
+            nul = raw.find(b"\x00")
+            if nul >= 0:
+                where = "decompressed byte offset" if compressed else "byte offset"
+                raise ValueError(f"{path} looks binary or corrupt: NUL byte at {where} {offset + nul} "
+                                 "(text corpora hold none)")
             offset += len(raw)
             text = carry + text
             held = "\r" if not final and text.endswith("\r") else ""  # may be half of a \r\n

@@ -165,11 +165,17 @@ def _run_evaluate(args: argparse.Namespace) -> None:
         return
     from evaluation import evaluate_analogies, evaluate_similarity
     from evaluation.report import DEFAULT_SIMILARITY_SETS
+    from evaluation.similarity import read_word_pairs
 
     analogies = {"dataset": args.analogies} if args.analogies else {}
+    datasets = [read_word_pairs(spec) for spec in args.similarity or DEFAULT_SIMILARITY_SETS]
     for name, kv in models.items():
-        for dataset in args.similarity or DEFAULT_SIMILARITY_SETS:
-            result = evaluate_similarity(kv, dataset)
+        for data in datasets:
+            try:  # as in the report: a data set this file barely covers is n/a, not an abort
+                result = evaluate_similarity(kv, data)
+            except ValueError as exc:
+                print(f"{name}\t{data.name}\tn/a ({exc})")
+                continue
             print(f"{name}\t{result.dataset}\tspearman {result.spearman:.4f}\tcoverage {result.coverage:.1%}")
         result = evaluate_analogies(kv, **analogies)
         print(f"{name}\tanalogies\taccuracy {result.accuracy:.4f}\tcoverage {result.coverage:.1%}")

@@ -232,7 +232,7 @@ def check_output_file(path: str | os.PathLike, corpus: Sequence[str | os.PathLik
     _check_writable_place(target, str(path), flag)
     _check_replaceable(target, str(path), flag)
     if target.is_file():
-        logger.warning("%s %s exists (written by an earlier run): it will be replaced", flag, path)
+        logger.warning("%s %s exists (written by an earlier run): it is replaced when this run succeeds", flag, path)
 
 
 def check_output_folder(path: str | os.PathLike, corpus: Sequence[str | os.PathLike], names: Iterable[str] = (),
@@ -255,7 +255,7 @@ def check_output_folder(path: str | os.PathLike, corpus: Sequence[str | os.PathL
         _check_replaceable(target / name, str(Path(path) / name), flag)
         replaced += [name] if (target / name).exists() else []
     if replaced:
-        logger.warning("%s %s already holds %s from an earlier run: they will be replaced", flag, path,
+        logger.warning("%s %s already holds %s from an earlier run: replaced when this run succeeds", flag, path,
                        ", ".join(replaced))
 
 

@@ -90,7 +90,7 @@ def test_train_folder_is_replaced_as_a_whole_and_keeps_other_entries(tmp_path, c
     first = (out / "vectors.txt").read_bytes()
     with caplog.at_level("WARNING"):
         assert main(["train", str(corpus), "--out", str(out), "--seed", "5", *TRAIN]) == 0
-    assert any("will be replaced" in r.getMessage() for r in caplog.records)
+    assert any("replaced when this run succeeds" in r.getMessage() for r in caplog.records)
     assert (out / "vectors.txt").read_bytes() != first and (out / "my_notes.md").read_text() == "keep me"
     assert sorted(p.name for p in out.iterdir()) == ["model.npz", "my_notes.md", "vectors.txt"]
     assert not leftovers(tmp_path)
