@@ -193,7 +193,7 @@ def test_input_errors_exit_2_once_and_bugs_keep_their_traceback(tmp_path, monkey
     with pytest.raises(TypeError, match="a bug"):
         main(["neighbors", str(vectors), "a"])
 
-    def dependency_value_error(path):  # a ValueError raised outside our packages is a bug too
+    def dependency_value_error(path, **kwargs):  # a ValueError raised outside our packages is a bug too
         raise ValueError("inside a dependency")
 
     monkeypatch.setattr(glove_gensim.io, "load_glove", dependency_value_error)
