@@ -4,6 +4,12 @@
 ``train_word2vec`` (:mod:`baselines.word2vec`): gensim's own ``Word2Vec`` as the reference peer.
 
 Imported lazily, so ``glove-gensim`` starts without loading JAX or gensim.
+
+Examples
+--------
+>>> import baselines
+>>> baselines.train_word2vec.__module__, baselines.SkipGramNS.__module__
+('baselines.word2vec', 'baselines.sgns')
 """
 from __future__ import annotations
 

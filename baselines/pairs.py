@@ -26,6 +26,13 @@ def keep_probabilities(counts: np.ndarray, sample: float) -> np.ndarray:
 
     ``sample <= 0`` keeps everything. As gensim (``sample <= 1``): ``threshold = sample * sum(counts)``,
     ``p = (sqrt(count / threshold) + 1) * threshold / count`` capped at 1.
+
+    Examples
+    --------
+    >>> keep_probabilities(np.array([100, 10, 1]), sample=0.01).round(3)
+    array([0.116, 0.444, 1.   ])
+    >>> keep_probabilities(np.array([100, 10, 1]), sample=0).tolist()
+    [1.0, 1.0, 1.0]
     """
     counts = np.asarray(counts, dtype=np.float64)
     if sample <= 0 or counts.size == 0:
@@ -116,6 +123,16 @@ def skipgram_pairs(ids: np.ndarray, doc_starts: np.ndarray, keep: np.ndarray, wi
     centres, contexts : int32 [n_pairs]
     n_kept : int
         Tokens kept by subsampling.
+
+    Examples
+    --------
+    With ``window=1`` every reduced window is 1, so the pairs of ``0 1 2`` (one document, nothing
+    subsampled) are the neighbours of each output word:
+
+    >>> centres, contexts, n_kept = skipgram_pairs(np.array([0, 1, 2]), np.array([0, 3]),
+    ...                                            np.ones(3), window=1, seed=0, shuffle=False)
+    >>> centres.tolist(), contexts.tolist(), n_kept
+    ([1, 0, 2, 1], [0, 1, 1, 2], 3)
     """
     return _skipgram_pairs(np.ascontiguousarray(ids, dtype=np.int32),
                            np.ascontiguousarray(doc_starts, dtype=np.int64),
@@ -124,7 +141,15 @@ def skipgram_pairs(ids: np.ndarray, doc_starts: np.ndarray, keep: np.ndarray, wi
 
 
 def subsample(ids: np.ndarray, doc_starts: np.ndarray, keep: np.ndarray, seed: int) -> tuple[np.ndarray, np.ndarray]:
-    """The tokens kept by subsampling and their document offsets (what :func:`skipgram_pairs` windows over)."""
+    """The tokens kept by subsampling and their document offsets (what :func:`skipgram_pairs` windows over).
+
+    Examples
+    --------
+    >>> kept, starts = subsample(np.array([0, 1, 2, 1]), np.array([0, 2, 4]),
+    ...                          keep=np.array([1.0, 0.0, 1.0]), seed=0)
+    >>> kept.tolist(), starts.tolist()
+    ([0, 2], [0, 1, 2])
+    """
     return _seeded_subsample(np.ascontiguousarray(ids, dtype=np.int32),
                              np.ascontiguousarray(doc_starts, dtype=np.int64),
                              np.ascontiguousarray(keep, dtype=np.float64), int(seed) % (2 ** 32))
@@ -141,6 +166,11 @@ def negative_table(counts: np.ndarray, ns_exponent: float, domain: int = 2 ** 31
 
     Word ``i`` is drawn for an integer ``r`` uniform in ``[0, table[-1])`` when
     ``table[i-1] <= r < table[i]``, i.e. with probability ``count_i ** ns_exponent / sum``.
+
+    Examples
+    --------
+    >>> negative_table(np.array([1, 1, 2]), ns_exponent=1.0, domain=100).tolist()
+    [25, 50, 100]
     """
     weights = np.asarray(counts, dtype=np.float64) ** ns_exponent
     cumulative = np.cumsum(weights) / weights.sum()

@@ -5,8 +5,9 @@ The algorithm is word2vec's as gensim defines it (``Word2Vec(sg=1, hs=0)``): fre
 subsampling with gensim's keep probability, a reduced random window per centre word, negatives
 from unigram^``ns_exponent``, input vectors initialised uniform in ``[-0.5, 0.5] / dim`` and output
 vectors at 0, a learning rate decaying linearly from ``alpha`` to ``min_alpha`` over all epochs,
-the log-sigmoid loss. What differs is how the SGD steps are batched (see
-:mod:`baselines.sgns_core`): pairs of an epoch are trained ``batch_size`` at a time (in corpus
+the log-sigmoid loss. Two engines train it: ``"cpu"`` runs word2vec's own pair-by-pair update in
+compiled threads (:mod:`baselines.sgns_cpu`); on ``"jax"`` what differs is how the SGD steps are
+batched (see :mod:`baselines.sgns_core`): pairs of an epoch are trained ``batch_size`` at a time (in corpus
 order, or shuffled), all from the same parameters,
 the pairs of a group of ``group_size`` share their negatives, and a row's summed step in a batch can
 be bounded by ``max_row_steps``.
@@ -16,6 +17,7 @@ from __future__ import annotations
 import logging
 import math
 import os
+from functools import cached_property
 from typing import Any, Iterable
 
 import jax
@@ -23,9 +25,11 @@ import jax.numpy as jnp
 import numpy as np
 
 from baselines import sgns_core as core
+from baselines import sgns_cpu
 from baselines.pairs import keep_probabilities, negative_table, skipgram_pairs
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import EmbeddingModel, export_table
+from glove_gensim.engine import resolve_engine
 from glove_gensim.validation import check_int, check_positive
 from glove_gensim.progress import progress_bar
 from glove_gensim.vocab import Vocabulary
@@ -78,7 +82,14 @@ class SkipGramNS(EmbeddingModel):
         ``compute_loss``, ``corpus_options``, ``progress``, ``checkpoint_dir``,
         ``checkpoint_every``, ``on_divergence``, ``max_restarts``, ``vocabulary`` (e.g.
         ``glove.vocabulary``, to train over the same words; kept when a corpus comes later),
-        ``engine``, ``workers``.
+        ``engine``, ``workers``:
+        ``engine="cpu"`` trains with word2vec's sequential update in compiled Hogwild threads
+        (:mod:`baselines.sgns_cpu`; ``batch_size``, ``group_size``, ``shared_negatives``,
+        ``max_row_steps`` and ``shuffle`` do not apply); ``"jax"``, the batched JAX trainer above
+        (accelerators); ``"auto"`` (default), ``"jax"`` when JAX sees an accelerator, else
+        ``"cpu"``. ``workers``: threads of the CPU engine (default: every available core);
+        ``workers=1`` is deterministic for a seed, with more threads results depend on how the
+        threads interleave, as gensim's do.
 
     Examples
     --------
@@ -143,14 +154,35 @@ class SkipGramNS(EmbeddingModel):
 
     @property
     def step_config(self) -> core.StepConfig:
-        """The static shape of the batched update (:class:`baselines.sgns_core.StepConfig`)."""
+        """The static shape of the batched update (:class:`baselines.sgns_core.StepConfig`).
+
+        Examples
+        --------
+        >>> SkipGramNS(batch_size=64, group_size=8, shared_negatives=4).step_config
+        StepConfig(batch_size=64, group_size=8, shared_negatives=4, negative=5, max_row_steps=0.0, scatter='add')
+        """
         return core.StepConfig(int(self.batch_size), int(self.group_size), int(self.shared_negatives),
                                int(self.negative), float(self.max_row_steps), "add")
+
+    @cached_property
+    def resolved_engine(self) -> str:
+        """``"jax"`` or ``"cpu"``: the engine that trains (``engine="auto"`` resolved at first use)."""
+        return resolve_engine(self.engine)
 
     @property
     def learning_rate(self) -> float:
         """The starting rate in use: ``alpha``, halved after each divergence restart
-        (``on_divergence="restart"``); ``min_alpha`` is scaled alike."""
+        (``on_divergence="restart"``); ``min_alpha`` is scaled alike.
+
+        Examples
+        --------
+        >>> model = SkipGramNS(alpha=0.04, min_alpha=0.001)
+        >>> model.learning_rate
+        0.04
+        >>> model.learning_rate = 0.02  # what a divergence restart does
+        >>> model.learning_rate, model.alpha
+        (0.02, 0.04)
+        """
         return self.alpha * self._rate_scale
 
     @learning_rate.setter
@@ -162,7 +194,17 @@ class SkipGramNS(EmbeddingModel):
     def build_vocab(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None,
                     vocabulary: Vocabulary | None = None) -> "SkipGramNS":
         """As :meth:`EmbeddingModel.build_vocab`; a ``vocabulary`` given to the constructor is kept
-        when a corpus comes later (``SkipGramNS(vocabulary=v).train(corpus)`` trains over ``v``)."""
+        when a corpus comes later (``SkipGramNS(vocabulary=v).train(corpus)`` trains over ``v``).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> vocabulary = Vocabulary(["graph", "trees", "user"], [3, 3, 3])
+        >>> model = SkipGramNS(vocabulary=vocabulary, vector_size=8, sample=0, batch_size=64, group_size=8,
+        ...                    shared_negatives=4)
+        >>> model.build_vocab(common_texts).vocabulary is vocabulary
+        True
+        """
         if vocabulary is None and self._given_vocabulary is not None:
             vocabulary = self._given_vocabulary
         return super().build_vocab(sentences, corpus_file, vocabulary)
@@ -230,6 +272,14 @@ class SkipGramNS(EmbeddingModel):
         if self._ids is None:
             raise ValueError("SkipGramNS has a vocabulary but no corpus: train(sentences) or "
                              "train(corpus_file=path), or build_vocab(corpus, vocabulary=vocabulary) first")
+        if self.resolved_engine == "cpu":
+            self._vectors, loss, n_pairs = sgns_cpu.run_epoch(
+                self._vectors, self._ids, self._doc_starts, self._keep, self._table,
+                sgns_cpu.CpuConfig(self.window, self.negative, self.workers), self._rate(epoch),
+                self._rate(epoch + 1), self.seed, epoch)
+            if n_pairs == 0:
+                raise ValueError("subsampling left no pair in this epoch (documents of one word?)")
+            return loss / n_pairs, n_pairs
         centres, contexts, n_pairs = self._epoch_pairs(epoch)
         if n_pairs == 0:
             raise ValueError("subsampling left no pair in this epoch (documents of one word?)")
@@ -244,13 +294,15 @@ class SkipGramNS(EmbeddingModel):
         return float(loss) / n_pairs, n_pairs
 
     def _divergence_message(self, epoch: int, loss: float) -> str:
+        if self.resolved_engine == "cpu":
+            return sgns_cpu.divergence_message(epoch, loss, self.alpha)
         return (f"SkipGramNS diverged: the loss became {loss} in epoch {epoch + 1} with alpha={self.alpha}, "
                 f"batch_size={self.batch_size}, max_row_steps={self.max_row_steps}; the model keeps the "
                 f"parameters of epoch {epoch}. Train again with a smaller batch_size or max_row_steps "
                 f"(e.g. SkipGramNS(..., max_row_steps=16)).")
 
     def _snapshot(self):
-        return self._vectors
+        return self._vectors.copy() if isinstance(self._vectors, np.ndarray) else self._vectors
 
     def _rollback(self, snapshot) -> None:
         self._vectors = snapshot
@@ -258,13 +310,31 @@ class SkipGramNS(EmbeddingModel):
     # ----- vectors and files -------------------------------------------------------------------
     @property
     def input_vectors(self) -> np.ndarray:
-        """word2vec's ``syn0``, ``[V, vector_size]``."""
-        return export_table(self._stacked_vectors(), len(self.vocabulary), "word")
+        """word2vec's ``syn0``, ``[V, vector_size]`` (what ``wv`` holds by default).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> model = SkipGramNS(common_texts, vector_size=8, window=2, min_count=1, epochs=2, sample=0,
+        ...                    batch_size=64, group_size=8, shared_negatives=4)
+        >>> np.array_equal(model.input_vectors, model.wv.vectors)
+        True
+        """
+        return np.array(export_table(self._stacked_vectors(), len(self.vocabulary), "word"))
 
     @property
     def output_vectors(self) -> np.ndarray:
-        """word2vec's ``syn1neg``, ``[V, vector_size]``."""
-        return export_table(self._stacked_vectors(), len(self.vocabulary), "context")
+        """word2vec's ``syn1neg``, ``[V, vector_size]`` (initialised at 0).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> model = SkipGramNS(vector_size=8, window=2, min_count=1, sample=0, batch_size=64, group_size=8,
+        ...                    shared_negatives=4).build_vocab(common_texts)
+        >>> model.output_vectors.shape, float(abs(model.output_vectors).max())
+        ((12, 8), 0.0)
+        """
+        return np.array(export_table(self._stacked_vectors(), len(self.vocabulary), "context"))
 
     def _stacked_vectors(self) -> np.ndarray:
         return np.asarray(self._vectors)

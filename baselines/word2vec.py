@@ -87,7 +87,11 @@ def train_word2vec(corpus: Iterable, vocabulary: Vocabulary, callbacks=(), **par
 
     Examples
     --------
-    >>> model, losses = train_word2vec(corpus, vocabulary, epochs=5)  # doctest: +SKIP
+    >>> from gensim.test.utils import common_texts
+    >>> vocabulary = Vocabulary.build(common_texts, min_count=1)
+    >>> model, losses = train_word2vec(common_texts, vocabulary, vector_size=10, epochs=3, workers=1)
+    >>> sorted(model.wv.index_to_key) == sorted(vocabulary.words), len(losses)
+    (True, 3)
     """
     from gensim.models import Word2Vec
 

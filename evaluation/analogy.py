@@ -22,7 +22,7 @@ import logging
 import os
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 import numpy as np
 from gensim.models import KeyedVectors
@@ -38,7 +38,14 @@ METHODS = ("3cosadd", "3cosmul")
 
 @dataclass(frozen=True)
 class AnalogyQuestions:
-    """An analogy data set: ``sections`` in file order, each a list of 4-tuples of words."""
+    """An analogy data set: ``sections`` in file order, each a list of 4-tuples of words.
+
+    Examples
+    --------
+    >>> questions = read_analogies("questions-words")
+    >>> questions.n_questions, len(questions.sections), questions.sections[0][1][0]
+    (19544, 14, ('Athens', 'Greece', 'Baghdad', 'Iraq'))
+    """
 
     name: str
     path: str
@@ -61,6 +68,12 @@ class SectionScore:
         Covered questions answered right / wrong.
     oov : int
         Questions not scored because a word is unknown.
+
+    Examples
+    --------
+    >>> score = SectionScore("capital-common-countries", correct=3, incorrect=1, oov=2)
+    >>> score.n_covered, score.accuracy
+    (4, 0.75)
     """
 
     section: str
@@ -103,6 +116,18 @@ class AnalogyResult:
     oov_questions : list of (str, str, str, str)
     oov_words : dict of str to int
         Unknown words and how many questions each knocked out.
+
+    Examples
+    --------
+    >>> eye = np.eye(5)  # capitals e0..e3, each country = its capital + e4
+    >>> kv = KeyedVectors(5)
+    >>> kv.add_vectors(["athens", "baghdad", "bangkok", "beijing", "greece", "iraq", "thailand", "china"],
+    ...                np.vstack([eye[:4], eye[:4] + eye[4]]))
+    >>> result = evaluate_analogies(kv)
+    >>> result.accuracy, result.total.n_covered, result.n_questions, result.predicted[:2]
+    (1.0, 18, 19544, ['iraq', 'thailand'])
+    >>> [(s.section, s.correct) for s in result.sections if s.n_covered]
+    [('capital-common-countries', 12), ('capital-world', 6)]
     """
 
     dataset: str
@@ -158,6 +183,17 @@ def read_analogies(dataset: str | os.PathLike = "questions-words", encoding: str
     ------
     ValueError
         A question before the first ``: section`` header.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "capitals.txt"
+    ...     _ = path.write_text(": capitals\\nathens greece paris france\\nbad line\\n")
+    ...     questions = read_analogies(path)
+    >>> questions.name, questions.sections, questions.skipped_lines
+    ('capitals', [('capitals', [('athens', 'greece', 'paris', 'france')])], [2])
     """
     name, path = resolve_dataset(dataset, BUNDLED_ANALOGY_SETS)
     sections: list[tuple[str, list]] = []
@@ -209,12 +245,44 @@ def evaluate_analogies(kv: KeyedVectors, dataset: str | os.PathLike | AnalogyQue
 
     Examples
     --------
-    >>> evaluate_analogies(kv, method="3cosmul").accuracy  # doctest: +SKIP
+    >>> import numpy as np
+    >>> from gensim.models import KeyedVectors
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["king", "queen", "man", "woman", "dog"],
+    ...                np.array([[1, 1], [1, 2], [0.1, 1], [0.1, 2], [-1, 0]], dtype=np.float32))
+    >>> evaluate_analogies(kv, AnalogyQuestions("toy", "toy", [("family", [("man", "woman", "king", "queen")])]),
+    ...                    method="3cosmul").accuracy
+    1.0
+    """
+    return evaluate_analogy_methods(kv, dataset, (method,), restrict_vocab=restrict_vocab,
+                                    case_insensitive=case_insensitive, epsilon=epsilon,
+                                    batch_size=batch_size)[method.lower()]
+
+
+def evaluate_analogy_methods(kv: KeyedVectors, dataset: str | os.PathLike | AnalogyQuestions = "questions-words",
+                             methods: Sequence[str] = METHODS, *, restrict_vocab: int | None = 30000,
+                             case_insensitive: bool = True, epsilon: float = 1e-3,
+                             batch_size: int = 512) -> dict[str, AnalogyResult]:
+    """:func:`evaluate_analogies` for several methods at once, sharing the cosine products.
+
+    Returns
+    -------
+    dict of str to AnalogyResult
+        By method name (lower case).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from gensim.models import KeyedVectors
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["king", "queen", "man", "woman"], np.eye(4, 2, dtype=np.float32) + 0.5)
+    >>> sorted(evaluate_analogy_methods(kv, AnalogyQuestions("t", "t", [("s", [("man", "woman", "king", "queen")])])))
+    ['3cosadd', '3cosmul']
     """
     check_kv(kv)
-    method = method.lower()
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, not {method!r}")
+    methods = [m.lower() for m in methods]
+    if not methods or any(m not in METHODS for m in methods):
+        raise ValueError(f"methods must be a non-empty subset of {METHODS}, not {methods!r}")
     if batch_size < 1:
         raise ValueError(f"batch_size must be positive, not {batch_size}")
     data = dataset if isinstance(dataset, AnalogyQuestions) else read_analogies(dataset)
@@ -245,40 +313,49 @@ def evaluate_analogies(kv: KeyedVectors, dataset: str | os.PathLike | AnalogyQue
             position += 1
         oov_per_section.append(n_oov)
     q_rows = np.asarray(questions, dtype=np.int64).reshape(-1, 4)
-    answers = _answer(unit_rows(kv.vectors[:n_rows]), q_rows, row_group, method, epsilon, batch_size)
-    correct = row_group[answers] == row_group[q_rows[:, 3]] if len(q_rows) else np.zeros(0, bool)
+    all_answers = _answer(unit_rows(kv.vectors[:n_rows]), q_rows, row_group, methods, epsilon, batch_size)
     section_ids = np.asarray(question_section, dtype=np.int64)
-    scores = []
-    for s, (name, _) in enumerate(data.sections):
-        in_section = section_ids == s
-        n_right = int(np.count_nonzero(correct & in_section))
-        scores.append(SectionScore(name, n_right, int(np.count_nonzero(in_section)) - n_right, oov_per_section[s]))
-    total = SectionScore("Total accuracy", int(correct.sum()), int((~correct).sum()), len(oov_questions))
-    result = AnalogyResult(
-        dataset=data.name, path=data.path, method=method, sections=scores, total=total,
-        question_ids=np.asarray(question_ids, dtype=np.int64), correct=correct,
-        predicted=[kv.index_to_key[i] for i in answers], oov_questions=oov_questions,
-        oov_words=dict(oov_words), restrict_vocab=restrict_vocab, case_insensitive=case_insensitive)
-    logger.info("%s %s: accuracy %.4f on %d/%d questions", data.name, method, result.accuracy,
-                total.n_covered, result.n_questions)
-    return result
+    results = {}
+    for method, answers in zip(methods, all_answers):
+        correct = row_group[answers] == row_group[q_rows[:, 3]] if len(q_rows) else np.zeros(0, bool)
+        scores = []
+        for s, (name, _) in enumerate(data.sections):
+            in_section = section_ids == s
+            n_right = int(np.count_nonzero(correct & in_section))
+            scores.append(SectionScore(name, n_right, int(np.count_nonzero(in_section)) - n_right, oov_per_section[s]))
+        total = SectionScore("Total accuracy", int(correct.sum()), int((~correct).sum()), len(oov_questions))
+        results[method] = AnalogyResult(
+            dataset=data.name, path=data.path, method=method, sections=scores, total=total,
+            question_ids=np.asarray(question_ids, dtype=np.int64), correct=correct,
+            predicted=[kv.index_to_key[i] for i in answers], oov_questions=oov_questions,
+            oov_words=dict(oov_words), restrict_vocab=restrict_vocab, case_insensitive=case_insensitive)
+        logger.info("%s %s: accuracy %.4f on %d/%d questions", data.name, method, results[method].accuracy,
+                    total.n_covered, results[method].n_questions)
+    return results
 
 
-def _answer(unit: np.ndarray, q_rows: np.ndarray, row_group: np.ndarray, method: str,
-            epsilon: float, batch_size: int) -> np.ndarray:
-    """Best candidate row for each question. ``unit``: [vocab, dim]; ``q_rows``: [n, 4]."""
-    answers = np.empty(len(q_rows), dtype=np.int64)
+def _answer(unit: np.ndarray, q_rows: np.ndarray, row_group: np.ndarray, methods: Sequence[str],
+            epsilon: float, batch_size: int) -> list[np.ndarray]:
+    """Best candidate row for each question, per method. ``unit``: [vocab, dim]; ``q_rows``: [n, 4]."""
+    answers = [np.empty(len(q_rows), dtype=np.int64) for _ in methods]
     unit_t = np.ascontiguousarray(unit.T)
+    one_row_per_group = bool(np.array_equal(row_group, np.arange(len(row_group))))  # no case variants
     for start in range(0, len(q_rows), batch_size):
         rows = q_rows[start:start + batch_size]
         cos_a, cos_b, cos_c = (unit[rows[:, j]] @ unit_t for j in range(3))  # each [batch, vocab]
-        if method == "3cosadd":
-            score = cos_b - cos_a + cos_c
-        else:
-            score = ((cos_b + 1) / 2) * ((cos_c + 1) / 2) / ((cos_a + 1) / 2 + np.float32(epsilon))
-        groups = row_group[rows[:, :3]]  # [batch, 3]
-        excluded = (row_group[None, :] == groups[:, 0:1]) | (row_group[None, :] == groups[:, 1:2]) \
-            | (row_group[None, :] == groups[:, 2:3])
-        score[excluded] = -np.inf
-        answers[start:start + len(rows)] = np.argmax(score, axis=1)
+        excluded = None
+        if not one_row_per_group:
+            groups = row_group[rows[:, :3]]  # [batch, 3]
+            excluded = (row_group[None, :] == groups[:, 0:1]) | (row_group[None, :] == groups[:, 1:2]) \
+                | (row_group[None, :] == groups[:, 2:3])
+        for out, method in zip(answers, methods):
+            if method == "3cosadd":
+                score = cos_b - cos_a + cos_c
+            else:
+                score = ((cos_b + 1) / 2) * ((cos_c + 1) / 2) / ((cos_a + 1) / 2 + np.float32(epsilon))
+            if excluded is None:
+                np.put_along_axis(score, rows[:, :3], -np.inf, axis=1)
+            else:
+                score[excluded] = -np.inf
+            out[start:start + len(rows)] = np.argmax(score, axis=1)
     return answers

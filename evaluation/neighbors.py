@@ -2,9 +2,17 @@
 
 Examples
 --------
->>> result = nearest_neighbors({"glove": glove.wv, "sgns": sgns.wv}, k=10)  # doctest: +SKIP
->>> result.neighbors["king"]["glove"][:3]  # doctest: +SKIP
->>> result.mean_overlap[("glove", "sgns")]  # doctest: +SKIP
+>>> kv = KeyedVectors(2)
+>>> kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
+...                [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
+>>> other = KeyedVectors(2)
+>>> other.add_vectors(["computer", "software", "keyboard", "internet", "news"],
+...                   [[1, 0], [0.2, 1], [1, 0.3], [1, 0.1], [0, 1]])
+>>> result = nearest_neighbors({"a": kv, "b": other}, k=2, n_default_probes=2)
+>>> result.probes, [word for word, _ in result.neighbors["computer"]["b"]]
+(['computer', 'software'], ['internet', 'keyboard'])
+>>> result.overlap["computer"], result.mean_overlap
+({('a', 'b'): 0.5}, {('a', 'b'): 0.5})
 """
 from __future__ import annotations
 
@@ -55,6 +63,17 @@ class NeighborsResult:
         ``overlap[probe][(m1, m2)]`` = shared neighbours / k, for probes both models know.
     mean_overlap : dict of (str, str) to float
         Mean over probes of the overlap of each model pair (NaN when no common probe).
+
+    Examples
+    --------
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
+    ...                [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
+    >>> result = nearest_neighbors({"toy": kv}, probes=["unknown"], k=2, n_default_probes=1)
+    >>> result.probes, result.oov, result.neighbors["computer"]["toy"][0][0]
+    (['computer', 'unknown'], {'toy': ['unknown']}, 'software')
+    >>> result.to_dict()["oov"]
+    {'toy': ['unknown']}
     """
 
     k: int
@@ -83,7 +102,19 @@ def _is_content_word(word: str, stop_words: frozenset[str]) -> bool:
 
 def frequency_order(kv: KeyedVectors) -> list[str]:
     """Keys from most to least frequent: by the ``count`` attribute when every key has one,
-    otherwise in the KeyedVectors order (gensim's models store keys by descending frequency)."""
+    otherwise in the KeyedVectors order (gensim's models store keys by descending frequency).
+
+    Examples
+    --------
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["rare", "common", "middle"], np.eye(3, 2))
+    >>> frequency_order(kv)
+    ['rare', 'common', 'middle']
+    >>> for word, count in (("rare", 1), ("common", 50), ("middle", 7)):
+    ...     kv.set_vecattr(word, "count", count)
+    >>> frequency_order(kv)
+    ['common', 'middle', 'rare']
+    """
     keys = list(kv.index_to_key)
     try:
         counts = [kv.get_vecattr(k, "count") for k in keys]
@@ -99,6 +130,13 @@ def default_probes(models: Mapping[str, KeyedVectors] | KeyedVectors, n: int = 1
 
     Frequency follows the first model (its ``count`` attribute, else its key order); stop words,
     one-character tokens and tokens without a letter are skipped.
+
+    Examples
+    --------
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["the", "a", "1999", "police", "fire", "government"], np.eye(6, 2))
+    >>> default_probes(kv, n=2)
+    ['police', 'fire']
     """
     if isinstance(models, KeyedVectors):
         models = {"model": models}
@@ -115,10 +153,56 @@ def default_probes(models: Mapping[str, KeyedVectors] | KeyedVectors, n: int = 1
     return probes
 
 
+def middle_frequency_probes(models: Mapping[str, KeyedVectors] | KeyedVectors, words: Iterable[str],
+                            n: int = 10, stop_words: Iterable[str] = STOP_WORDS) -> list[str]:
+    """``n`` probe words of middle frequency among ``words`` (e.g. the similarity sets' words).
+
+    The candidates are the content words of ``words`` known to every model, ranked by frequency in
+    the first model (its ``count`` attribute, else its key order); the probes are ``n`` of them
+    evenly spaced between the 25th and 75th percentile of that ranking. Deterministic: the same
+    models and words give the same probes. Falls back to :func:`default_probes` when no word of
+    ``words`` is known.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors([f"w{i}" for i in range(100)], np.ones((100, 2), dtype=np.float32))
+    >>> middle_frequency_probes(kv, [f"w{i}" for i in range(0, 100, 10)], n=3)
+    ['w20', 'w40', 'w70']
+    """
+    if isinstance(models, KeyedVectors):
+        models = {"model": models}
+    if not models:
+        raise ValueError("no models given")
+    if n < 0:
+        raise ValueError(f"n must be >= 0, not {n}")
+    stops = frozenset(w.lower() for w in stop_words)
+    kvs = list(models.values())
+    wanted = set(words)
+    candidates = [w for w in frequency_order(kvs[0]) if w in wanted and _is_content_word(w, stops)
+                  and all(w in kv.key_to_index for kv in kvs[1:])]
+    if not candidates:
+        return default_probes(models, n, stop_words)
+    if len(candidates) <= n:
+        return candidates
+    low, high = int(0.25 * (len(candidates) - 1)), int(np.ceil(0.75 * (len(candidates) - 1)))
+    positions = np.unique(np.round(np.linspace(low, high, n)).astype(int))
+    return [candidates[i] for i in positions]
+
+
 def top_k(kv: KeyedVectors, words: list[str], k: int, unit: np.ndarray | None = None) -> list[list[tuple[str, float]]]:
     """The ``k`` nearest keys (cosine) of each word, the word itself excluded, like ``most_similar``.
 
     ``words`` must be keys of ``kv``. One ``[n_words, dim] x [dim, vocab]`` product.
+
+    Examples
+    --------
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
+    ...                [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
+    >>> [[(word, round(cosine, 3)) for word, cosine in found] for found in top_k(kv, ["computer", "news"], 2)]
+    [[('software', 0.995), ('keyboard', 0.958)], [('internet', 0.509), ('keyboard', 0.47)]]
     """
     unit = unit_rows(kv.vectors) if unit is None else unit
     rows = np.asarray([kv.key_to_index[w] for w in words], dtype=np.int64)
@@ -136,7 +220,13 @@ def top_k(kv: KeyedVectors, words: list[str], k: int, unit: np.ndarray | None = 
 
 
 def overlap_at_k(a: list[str], b: list[str], k: int) -> float:
-    """|top-k of a ∩ top-k of b| / k."""
+    """|top-k of a ∩ top-k of b| / k.
+
+    Examples
+    --------
+    >>> overlap_at_k(["queen", "prince", "royal"], ["prince", "emperor", "queen"], k=2)
+    0.5
+    """
     return len(set(a[:k]) & set(b[:k])) / k
 
 
@@ -161,6 +251,19 @@ def nearest_neighbors(models: Mapping[str, KeyedVectors], probes: Iterable[str] 
     Returns
     -------
     NeighborsResult
+
+    Examples
+    --------
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
+    ...                [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
+    >>> noise = KeyedVectors(2)
+    >>> noise.add_vectors(kv.index_to_key, np.random.default_rng(0).normal(size=(5, 2)))
+    >>> result = nearest_neighbors({"a": kv, "b": noise}, probes=["computer"], k=2, n_default_probes=0)
+    >>> {name: [word for word, _ in found] for name, found in result.neighbors["computer"].items()}
+    {'a': ['software', 'keyboard'], 'b': ['software', 'news']}
+    >>> result.overlap["computer"]
+    {('a', 'b'): 0.5}
     """
     if not models:
         raise ValueError("models must name at least one KeyedVectors, e.g. {'glove': model.wv}")

@@ -3,6 +3,14 @@
 Flat public API (imported lazily, so ``glove-gensim cooccur`` never loads JAX)::
 
     from glove_gensim import GloVe, Corpus, Vocabulary, count_cooccurrences, load_glove
+
+Examples
+--------
+>>> import glove_gensim
+>>> vocab = glove_gensim.Vocabulary.build(glove_gensim.Corpus([["a", "b", "a"]]), min_count=1)
+>>> glove_gensim.count_cooccurrences([["a", "b", "a"]], vocab, window=2).to_scipy().toarray()
+array([[1., 2.],
+       [2., 0.]])
 """
 from __future__ import annotations
 

@@ -59,6 +59,20 @@ def accumulate_windows(ids, doc_starts, doc, position, dense, table, n_used, max
     -------
     doc, position, n_used : int
         ``doc == n_docs`` when the chunk is done.
+
+    Examples
+    --------
+    One document ``a b a`` (ids 0 1 0), window 2 in units of 1/2 (``weights[d] = 2 / d``), no
+    dense block, left-context counts only:
+
+    >>> table = np.zeros((16, 2), dtype=np.int64)
+    >>> table[:, 0] = EMPTY
+    >>> dense = np.zeros((0, 0), dtype=np.int64)
+    >>> accumulate_windows(np.array([0, 1, 0], dtype=np.int32), np.array([0, 3]), 0, 0, dense,
+    ...                    table, 0, 8, 2, np.array([0, 2, 1]))
+    (1, 0, 3)
+    >>> sorted(table[table[:, 0] != EMPTY].tolist())  # key = left * n_words + right
+    [[0, 1], [1, 2], [2, 2]]
     """
     capacity = table.shape[0]
     mask = capacity - 1
@@ -104,7 +118,17 @@ def accumulate_windows(ids, doc_starts, doc, position, dense, table, n_used, max
 
 @numba.njit(cache=True, nogil=True)
 def rehash(table, new_table):
-    """Move every entry of a table into an empty, larger one (keys column filled with -1)."""
+    """Move every entry of a table into an empty, larger one (keys column filled with -1).
+
+    Examples
+    --------
+    >>> table = np.array([[EMPTY, 0], [5, 7], [EMPTY, 0], [2, 1]])
+    >>> bigger = np.zeros((8, 2), dtype=table.dtype)
+    >>> bigger[:, 0] = EMPTY
+    >>> rehash(table, bigger)
+    >>> sorted(bigger[bigger[:, 0] != EMPTY].tolist())
+    [[2, 1], [5, 7]]
+    """
     capacity = new_table.shape[0]
     mask = capacity - 1
     shift = _shift(capacity)

@@ -50,6 +50,16 @@ class BlockStore:
         Keep the blocks on disk (``tmp_dir``) instead of on the device.
     tmp_dir : path, optional
         Folder for the block files (removed when the store is garbage-collected).
+
+    Examples
+    --------
+    >>> store = BlockStore(rows=np.array([0, 1, 1]), cols=np.array([1, 0, 1]),
+    ...                    values=np.array([2.0, 2.0, 1.0]), n_words=2, x_max=100.0, alpha=0.75,
+    ...                    batch_size=2, block_size=2, seed=0, out_of_core=True)
+    >>> store.n_blocks, store.block_length
+    (2, 2)
+    >>> [entries.rows.shape for _, entries in store.epoch(jax.random.PRNGKey(0))]
+    [(2,), (2,)]
     """
 
     def __init__(self, rows, cols, values, n_words: int, x_max: float, alpha: float, batch_size: int,

@@ -11,7 +11,16 @@ logger = logging.getLogger(__name__)
 
 
 class EpochLogger:
-    """Log the start of training and each epoch's number and loss."""
+    """Log the start of training and each epoch's number and loss.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import common_texts
+    >>> from glove_gensim import GloVe
+    >>> model = GloVe(common_texts, vector_size=8, min_count=1, epochs=2, callbacks=[EpochLogger()])
+    >>> model.epochs_trained
+    2
+    """
 
     def on_train_begin(self, model) -> None:
         logger.info("training %s for %d epoch(s)", type(model).__name__, model.epochs)
@@ -32,7 +41,12 @@ class NeighborsLogger:
 
     Examples
     --------
-    >>> model = GloVe(corpus_file=path, callbacks=[NeighborsLogger(["tyranny"])])  # doctest: +SKIP
+    >>> from gensim.test.utils import common_texts
+    >>> from glove_gensim import GloVe
+    >>> probes = NeighborsLogger(["computer", "unseen"], topn=2)
+    >>> model = GloVe(common_texts, vector_size=8, min_count=1, epochs=2, callbacks=[probes])
+    >>> len(probes.history), len(probes.history[-1]["computer"]), "unseen" in probes.history[-1]
+    (2, 2, False)
     """
 
     def __init__(self, words: Iterable[str], topn: int = 3) -> None:

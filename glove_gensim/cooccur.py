@@ -94,6 +94,17 @@ class Cooccurrence:
     distance_weighting : bool
     source : dict
         Where the counts came from (corpus files, settings), recorded when cached.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> X = Cooccurrence([0, 1], [1, 0], [2.0, 2.0], Vocabulary(["a", "b"], [2, 1]), window=2)
+    >>> X.nnz, X.to_scipy().toarray().tolist()
+    (2, [[0.0, 2.0], [2.0, 0.0]])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     again = Cooccurrence.load(X.save(Path(folder) / "cooc.npz"))
+    >>> again.values.tolist(), again.vocabulary.words, again.settings()["window"]
+    ([2.0, 2.0], ['a', 'b'], 2)
     """
 
     rows: np.ndarray
@@ -283,6 +294,16 @@ class PartialCounts:
 
     Integer units (``scale = lcm(1..window)``) make sums of partial counts exact in any order,
     which is what lets counting be split over processes or machines and merged.
+
+    Examples
+    --------
+    >>> vocab = Vocabulary(["a", "b"], [2, 1])
+    >>> part = count_partial([["a", "b", "a"]], vocab, window=2, symmetric=True,
+    ...                      distance_weighting=True, memory_limit=None)
+    >>> part.scale, part.values.tolist()  # units of 1/2: X[a, a] = 1, X[a, b] = X[b, a] = 2
+    (2, [2, 4, 4])
+    >>> (part + part).to_cooccurrence(vocab, symmetric=True, distance_weighting=True).values.tolist()
+    [2.0, 4.0, 4.0]
     """
 
     rows: np.ndarray
@@ -313,7 +334,16 @@ class PartialCounts:
 def count_partial(documents: Iterable[Sequence[str]], vocabulary: Vocabulary, window: int, symmetric: bool,
                   distance_weighting: bool, memory_limit: int | None, tmp_dir=None, progress: bool = False,
                   chunk_tokens: int = _CHUNK_TOKENS) -> PartialCounts:
-    """Count ``documents`` into :class:`PartialCounts` (the work of one process; no validation)."""
+    """Count ``documents`` into :class:`PartialCounts` (the work of one process; no validation).
+
+    Examples
+    --------
+    >>> vocab = Vocabulary(["a", "b"], [2, 1])
+    >>> part = count_partial([["a", "b", "a"], ["b", "a"]], vocab, window=2, symmetric=False,
+    ...                      distance_weighting=False, memory_limit=parse_memory("1MB"))
+    >>> part.rows.tolist(), part.cols.tolist(), part.values.tolist(), part.n_documents
+    ([0, 0, 1], [0, 1, 0], [1, 1, 2], 2)
+    """
     counter = _WindowCounter(len(vocabulary), window, symmetric, distance_weighting, memory_limit, tmp_dir)
     n_documents = 0
     try:

@@ -308,9 +308,12 @@ def list_text_files(path: str | os.PathLike, skip: Iterable[str | os.PathLike] =
 
     Examples
     --------
-    >>> from gensim.test.utils import datapath
-    >>> [p.name for p in list_text_files(datapath("lee_background.cor"))]
-    ['lee_background.cor']
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     for name in ("b.txt", "a.cor", ".hidden.txt", "image.png"):
+    ...         _ = (Path(folder) / name).write_text("text")
+    ...     [path.name for path in list_text_files(folder)]
+    ['a.cor', 'b.txt']
     """
     path = Path(path)
     if path.is_file():
@@ -379,6 +382,13 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
     Examples
     --------
     >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "two.txt"
+    ...     _ = path.write_text("First paragraph,\\nstill first.\\n\\nSecond one.\\n")
+    ...     list(iter_text_documents(path))
+    ...     list(iter_text_documents(path, line_is_document=True))
+    ['First paragraph,\\nstill first.', 'Second one.\\n']
+    ['First paragraph,', 'still first.', '', 'Second one.', '']
     >>> path = Path(tempfile.mkdtemp()) / "c.txt"
     >>> _ = path.write_bytes(b"one two\\r\\rthree\\r\\n\\r\\nfour")
     >>> list(iter_text_documents(path))

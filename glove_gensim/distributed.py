@@ -83,6 +83,11 @@ class Piece:
 
     ``start > 0`` moves forward to the next document boundary, and so does ``end`` unless it is
     ``None`` (end of file); two pieces cut at the same offset thus meet at the same boundary.
+
+    Examples
+    --------
+    >>> Piece("corpus.txt", start=4096)
+    Piece(path='corpus.txt', start=4096, end=None)
     """
 
     path: str
@@ -115,6 +120,13 @@ def plan_partitions(files: Sequence[str | os.PathLike], n_partitions: int | None
     -------
     list of tuple of Piece
         Each partition lists the (nominal) byte ranges it reads, in corpus order.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import datapath
+    >>> [[(piece.start, piece.end) for piece in partition]
+    ...  for partition in plan_partitions([datapath("lee_background.cor")], n_partitions=3)]
+    [[(0, 120028)], [(120028, 240056)], [(240056, None)]]
     """
     paths = [os.path.abspath(p) for p in files]
     sizes = [os.stat(p).st_size for p in paths]
@@ -150,6 +162,17 @@ def next_document_boundary(handle, offset: int, line_is_document: bool) -> int |
     paragraph break ``\\n[ \\t\\r\\f\\v]*\\n``: splitting the text there yields the documents of
     the whole text (up to leading whitespace and empty documents, which hold no tokens). The
     result depends only on the file and ``offset``, and grows with ``offset``.
+
+    Examples
+    --------
+    >>> import io
+    >>> text = io.BytesIO(b"one\\ntwo\\n\\nthree\\n")
+    >>> next_document_boundary(text, 1, line_is_document=True)
+    4
+    >>> next_document_boundary(text, 1, line_is_document=False)
+    9
+    >>> next_document_boundary(text, 10, line_is_document=False) is None
+    True
     """
     handle.seek(offset)
     buffer = b""
@@ -176,7 +199,19 @@ def next_document_boundary(handle, offset: int, line_is_document: bool) -> int |
 
 
 def aligned_range(piece: Piece, line_is_document: bool) -> tuple[int, int | None] | None:
-    """``(start, end)`` of ``piece`` moved to document boundaries; ``None`` when it is empty."""
+    """``(start, end)`` of ``piece`` moved to document boundaries; ``None`` when it is empty.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "lines.txt"
+    ...     _ = path.write_bytes(b"one\\ntwo\\nthree\\n")
+    ...     aligned_range(Piece(str(path), 1, 5), line_is_document=True)
+    ...     aligned_range(Piece(str(path), 5, 6), line_is_document=True) is None  # inside "two"
+    (4, 8)
+    True
+    """
     if piece.start == 0 and piece.end is None:
         return 0, None
     with open(piece.path, "rb") as handle:
@@ -190,7 +225,17 @@ def aligned_range(piece: Piece, line_is_document: bool) -> tuple[int, int | None
 
 
 def iter_partition(partition: Partition, options: CorpusOptions) -> Iterator[list[str]]:
-    """The documents (token lists) of one partition, as :class:`Corpus` yields them."""
+    """The documents (token lists) of one partition, as :class:`Corpus` yields them.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import datapath
+    >>> corpus = Corpus(datapath("lee_background.cor"), line_is_document=True)
+    >>> partitions = plan_partitions(corpus.files, n_partitions=3)
+    >>> documents = [d for p in partitions for d in iter_partition(p, corpus.options)]
+    >>> documents == list(corpus)
+    True
+    """
     tokenize = options.make_tokenizer()
     for piece in partition:
         bounds = aligned_range(piece, options.line_is_document)
@@ -242,6 +287,17 @@ class PackedCounts:
 
     Rows become an ``indptr``; columns are uint16 when the vocabulary allows it and integer values
     int32 when they fit, so a table travels in 6 bytes per entry instead of 16.
+
+    Examples
+    --------
+    >>> from glove_gensim.cooccur import count_partial
+    >>> vocab = Vocabulary(["a", "b"], [2, 1])
+    >>> partial = count_partial([["a", "b", "a"]], vocab, 2, True, True, None)
+    >>> packed = PackedCounts.pack(partial, len(vocab))
+    >>> packed.indptr.tolist(), packed.cols.dtype, packed.values.dtype
+    ([0, 2, 3], dtype('uint16'), dtype('int32'))
+    >>> packed.unpack().values.tolist() == partial.values.tolist()
+    True
     """
 
     indptr: np.ndarray
@@ -312,7 +368,18 @@ def _merge_csr(indptr_a, cols_a, values_a, indptr_b, cols_b, values_b, indptr, c
 
 
 def add_packed(*parts: PackedCounts) -> PackedCounts:
-    """Sum packed partial counts exactly (integer units) in linear time; same as adding PartialCounts."""
+    """Sum packed partial counts exactly (integer units) in linear time; same as adding PartialCounts.
+
+    Examples
+    --------
+    >>> from glove_gensim.cooccur import count_partial
+    >>> vocab = Vocabulary(["a", "b"], [2, 1])
+    >>> first = count_partial([["a", "b", "a"]], vocab, 2, True, True, None)
+    >>> second = count_partial([["b", "b"]], vocab, 2, True, True, None)
+    >>> total = add_packed(PackedCounts.pack(first, 2), PackedCounts.pack(second, 2)).unpack()
+    >>> total.values.tolist() == (first + second).values.tolist() == [2, 4, 4, 4]
+    True
+    """
     total = parts[0]
     for part in parts[1:]:
         if (total.scale, total.window) != (part.scale, part.window) or len(total.indptr) != len(part.indptr):
@@ -339,6 +406,14 @@ def dask_client(client=None, workers: int | None = None, scheduler: str | None =
 
     What this opens it closes on exit: ``LocalCluster(n_workers=workers, threads_per_worker=1,
     processes=True)`` (``workers`` default: CPU count; its HTTP server on a free port).
+
+    Examples
+    --------
+    >>> from distributed import Client
+    >>> with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
+    ...     with dask_client(client) as dask:
+    ...         dask is client, dask.submit(sum, [1, 2]).result()
+    (True, 3)
     """
     if client is not None:
         yield client
@@ -427,6 +502,16 @@ def build_vocabulary(documents, min_count: int = 5, max_vocab_size: int | None =
         Partitioning (default: one partition per worker thread).
     fan_in : int
         Partial results merged per reduction task.
+
+    Examples
+    --------
+    >>> from distributed import Client
+    >>> from gensim.test.utils import datapath
+    >>> corpus = Corpus(datapath("lee_background.cor"), line_is_document=True)
+    >>> with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
+    ...     vocab = build_vocabulary(corpus, min_count=5, client=client, n_partitions=3)
+    >>> vocab == Vocabulary.build(corpus, min_count=5), vocab.words[:3]
+    (True, ['the', 'to', 'of'])
     """
     check_int("min_count", min_count, 1)
     check_int("max_vocab_size", max_vocab_size, 1, allow_none=True)
@@ -460,6 +545,19 @@ def count_cooccurrences(documents, vocabulary: Vocabulary, window: int = 10, sym
     Usually reached through ``count_cooccurrences(..., backend="dask")``, which validates the
     arguments and parses ``memory_limit`` (bytes here, per task; each task spills on its own
     worker under ``tmp_dir``). Other parameters as :func:`build_vocabulary`.
+
+    Examples
+    --------
+    >>> from distributed import Client
+    >>> from gensim.test.utils import datapath
+    >>> from glove_gensim.cooccur import count_cooccurrences as count_locally
+    >>> corpus = Corpus(datapath("lee_background.cor"), line_is_document=True)
+    >>> vocab = Vocabulary.build(corpus, min_count=5)
+    >>> with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
+    ...     X = count_cooccurrences(corpus, vocab, window=5, client=client, n_partitions=3)
+    >>> local = count_locally(corpus, vocab, window=5)
+    >>> all(np.array_equal(getattr(X, name), getattr(local, name)) for name in ("rows", "cols", "values"))
+    True
     """
     from glove_gensim.cooccur import _CHUNK_TOKENS, _log_plan, parse_memory
 

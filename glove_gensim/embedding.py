@@ -35,7 +35,19 @@ CALLBACK_HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_
 
 
 class TrainingDivergedError(FloatingPointError):
-    """The loss became NaN or infinite; the model keeps the last finite parameters."""
+    """The loss became NaN or infinite; the model keeps the last finite parameters.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import common_texts
+    >>> from glove_gensim.model import GloVe
+    >>> model = GloVe(vector_size=8, window=2, min_count=1, epochs=3, optimizer="sgd", learning_rate=1e6)
+    >>> try:
+    ...     model.train(common_texts)
+    ... except TrainingDivergedError as error:
+    ...     print("diverged; the vectors kept are finite:", bool(np.isfinite(model.wv.vectors).all()))
+    diverged; the vectors kept are finite: True
+    """
 
 
 def export_table(table: np.ndarray, n_words: int, part: str) -> np.ndarray:
@@ -74,7 +86,14 @@ def export_table(table: np.ndarray, n_words: int, part: str) -> np.ndarray:
 
 def make_keyed_vectors(words: Sequence[str], vectors: np.ndarray, counts: np.ndarray | None = None):
     """A gensim ``KeyedVectors`` holding ``vectors`` ``[V, dim]`` in ``words`` order, each key's
-    ``count`` set when ``counts`` is given."""
+    ``count`` set when ``counts`` is given.
+
+    Examples
+    --------
+    >>> kv = make_keyed_vectors(["cat", "dog"], np.eye(2), counts=np.array([3, 1]))
+    >>> kv.index_to_key, int(kv.get_vecattr("cat", "count")), kv.vectors.dtype.name
+    (['cat', 'dog'], 3, 'float32')
+    """
     from gensim.models import KeyedVectors
 
     vectors = np.asarray(vectors, dtype=np.float32)
@@ -156,11 +175,11 @@ class EmbeddingModel:
     --------
     >>> from gensim.test.utils import common_texts
     >>> from glove_gensim.model import GloVe
-    >>> model = GloVe(common_texts, vector_size=4, window=2, min_count=1, epochs=2)
+    >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=2)
     >>> model.epochs_trained, len(model.loss_history)
     (2, 2)
     >>> model.get_params()["vector_size"], model.get_params()["engine"]
-    (4, 'auto')
+    (8, 'auto')
     """
 
     _file_kind: ClassVar[str] = "glove_gensim.embedding"
@@ -219,19 +238,6 @@ class EmbeddingModel:
                 self.train()
 
     @classmethod
-    def _param_names(cls) -> tuple[str, ...]:
-        """The keyword-only parameters of the ``__init__`` methods up the MRO, subclass first."""
-        names: dict[str, inspect.Parameter] = {}
-        for klass in cls.__mro__:
-            init = klass.__dict__.get("__init__")
-            if init is None or klass is object:
-                continue
-            for parameter in inspect.signature(init).parameters.values():
-                if parameter.kind is parameter.KEYWORD_ONLY:
-                    names.setdefault(parameter.name, parameter)
-        return tuple(names)
-
-    @classmethod
     def _signature(cls) -> inspect.Signature:
         """``(sentences=None, corpus_file=None, *, <every parameter>)``: what ``cls(...)`` accepts."""
         merged: dict[str, inspect.Parameter] = {}
@@ -243,6 +249,12 @@ class EmbeddingModel:
                 if parameter.kind not in (parameter.VAR_KEYWORD, parameter.VAR_POSITIONAL):
                     merged.setdefault(parameter.name, parameter)
         return inspect.Signature(list(merged.values()))
+
+    @classmethod
+    def _param_names(cls) -> tuple[str, ...]:
+        """The keyword-only parameters of the ``__init__`` methods up the MRO, subclass first."""
+        return tuple(name for name, parameter in cls._signature().parameters.items()
+                     if parameter.kind is parameter.KEYWORD_ONLY)
 
     def get_params(self) -> dict[str, Any]:
         """Every constructor parameter after ``corpus_file`` and its current value, read from the
@@ -350,6 +362,14 @@ class EmbeddingModel:
             A text file or a directory of text files, read with ``corpus_options``.
         vocabulary : Vocabulary, optional
             Use this vocabulary (e.g. another model's) instead of counting one.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(vector_size=8, window=2, min_count=2, epochs=3).build_vocab(common_texts)
+        >>> len(model.vocabulary), model.epochs_trained
+        (12, 0)
         """
         if sentences is None and corpus_file is None:
             if vocabulary is None:
@@ -373,13 +393,25 @@ class EmbeddingModel:
               epochs: int | None = None, callbacks: Sequence | None = None) -> "EmbeddingModel":
         """Train ``epochs`` more epochs (default: the constructor's ``epochs``).
 
-        Given a corpus and no vocabulary yet, builds it first. Training continues from the
-        current state, so ``train(epochs=10)`` twice equals ``train(epochs=20)`` once.
+        Given a corpus, builds the vocabulary on it first (:meth:`build_vocab`). Training continues
+        from the current state, so ``train(epochs=2)`` twice equals ``train(epochs=4)`` once (for
+        SGNS, whose learning rate decays over the constructor's ``epochs``, with ``epochs=4``).
 
         Raises
         ------
         TrainingDivergedError
             The loss became NaN or infinite; the model keeps the last finite state.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> once = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> twice = GloVe(vector_size=8, window=2, min_count=1).build_vocab(common_texts)
+        >>> twice.train(epochs=1).train(epochs=2).epochs_trained
+        3
+        >>> np.array_equal(once.wv.vectors, twice.wv.vectors)
+        True
         """
         if sentences is not None or corpus_file is not None:
             self.build_vocab(sentences, corpus_file)
@@ -447,13 +479,34 @@ class EmbeddingModel:
                 method(self)
 
     def get_latest_training_loss(self) -> float:
-        """Mean loss of the last epoch (0.0 before training or with ``compute_loss=False``)."""
+        """Mean loss of the last epoch (0.0 before training or with ``compute_loss=False``).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> model.get_latest_training_loss() == model.loss_history[-1] > 0
+        True
+        """
         return self.loss_history[-1] if self.loss_history else 0.0
 
     @property
     def wv(self):
         """The trained vectors as a gensim ``KeyedVectors`` (in vocabulary order, ``count`` set), of
-        the current ``export``."""
+        the current ``export``.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> model.wv.vector_size, int(model.wv.get_vecattr("system", "count"))
+        (8, 4)
+        >>> model.export = "concat"
+        >>> model.wv.vector_size
+        16
+        """
         if self.vocabulary is None:
             raise RuntimeError("the model has no vocabulary yet: build_vocab(...) or train(...) first")
         key = (self.epochs_trained, self.export)
@@ -464,13 +517,30 @@ class EmbeddingModel:
 
     @property
     def checkpoint_path(self) -> Path:
-        """``checkpoint_dir / "checkpoint.npz"``."""
+        """``checkpoint_dir / "checkpoint.npz"``.
+
+        Examples
+        --------
+        >>> from glove_gensim.model import GloVe
+        >>> GloVe(checkpoint_dir="runs/a").checkpoint_path.as_posix()
+        'runs/a/checkpoint.npz'
+        """
         if self.checkpoint_dir is None:
             raise ValueError("no checkpoint_dir was given")
         return self.checkpoint_dir / "checkpoint.npz"
 
     def fingerprint(self) -> dict[str, str]:
-        """What a checkpoint must match to be resumed: settings and a digest of the data."""
+        """What a checkpoint must match to be resumed: settings and a digest of the data.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(vector_size=8, window=2, min_count=1).build_vocab(common_texts)
+        >>> fingerprint = model.fingerprint()
+        >>> fingerprint["class"], fingerprint["window"], "epochs" in fingerprint
+        ('GloVe', '2', False)
+        """
         digest = hashlib.sha256()
         for name, array in sorted(self._data_arrays().items()):
             digest.update(name.encode())
@@ -486,6 +556,17 @@ class EmbeddingModel:
         """Write parameters, optimizer state, epoch, loss history and the fingerprint, atomically.
 
         Temporary files left by a run killed while saving are removed first.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     model = GloVe(vector_size=8, window=2, min_count=1, checkpoint_dir=folder, checkpoint_every=100)
+        ...     path = model.build_vocab(common_texts).train(epochs=1).save_checkpoint()
+        ...     print(path.name, path.is_file())
+        checkpoint.npz True
         """
         self.checkpoint_dir.mkdir(parents=True, exist_ok=True)
         for stale in self.checkpoint_dir.glob(f".{self.checkpoint_path.name}.*.tmp"):
@@ -509,6 +590,18 @@ class EmbeddingModel:
             The checkpoint was made with other data or settings (the message says which).
         CorruptFileError
             The checkpoint file is damaged.
+
+        Examples
+        --------
+        >>> import tempfile
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> settings = dict(vector_size=8, window=2, min_count=1, epochs=3)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     first = GloVe(checkpoint_dir=folder, **settings).build_vocab(common_texts).train(epochs=2)
+        ...     resumed = GloVe(checkpoint_dir=folder, **settings).build_vocab(common_texts)
+        ...     print(resumed.restore_checkpoint(), resumed.epochs_trained)
+        True 2
         """
         if self.vocabulary is None:
             raise RuntimeError("build_vocab(...) before restoring a checkpoint: its data must match")
@@ -542,6 +635,17 @@ class EmbeddingModel:
         """Save parameters, optimizer state, vocabulary, data and history (atomic, no pickle).
 
         ``type(self).load(path)`` restores a model that continues training exactly.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.model import GloVe
+        >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     loaded = GloVe.load(model.save(os.path.join(folder, "model.npz")))
+        >>> loaded.epochs_trained, np.array_equal(loaded.wv.vectors, model.wv.vectors)
+        (3, True)
         """
         if self.vocabulary is None:
             raise RuntimeError("nothing to save: the model has no vocabulary yet")
@@ -558,7 +662,23 @@ class EmbeddingModel:
 
     @classmethod
     def load(cls, path: str | os.PathLike) -> "EmbeddingModel":
-        """Load a model written by :meth:`save` (refuses corrupt, foreign or newer files)."""
+        """Load a model written by :meth:`save` (refuses corrupt, foreign or newer files).
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from glove_gensim.files import CorruptFileError
+        >>> from glove_gensim.model import GloVe
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     path = os.path.join(folder, "model.npz")
+        ...     with open(path, "wb") as handle:
+        ...         _ = handle.write(b"not a model")
+        ...     try:
+        ...         GloVe.load(path)
+        ...     except CorruptFileError:
+        ...         print("refused")
+        refused
+        """
         arrays, meta = load_arrays(path, cls._file_kind, cls._file_version)
         try:
             model = cls(**meta["config"], corpus_options=CorpusOptions(**meta["corpus_options"]))

@@ -40,7 +40,13 @@ def _accelerator_plugin_installed() -> bool:
 
 def accelerator_platform() -> str | None:
     """The platform of JAX's default backend (``"gpu"``, ``"tpu"``...) or ``None`` on a CPU-only
-    machine."""
+    machine.
+
+    Examples
+    --------
+    >>> accelerator_platform() in (None, "gpu", "tpu", "rocm")
+    True
+    """
     if not _accelerator_plugin_installed():
         return None
     import jax
@@ -51,7 +57,15 @@ def accelerator_platform() -> str | None:
 
 def resolve_engine(engine: str) -> str:
     """``"jax"`` or ``"cpu"`` for ``engine`` (one of :data:`ENGINES`); ``"auto"`` is resolved and
-    the choice logged with its reason."""
+    the choice logged with its reason.
+
+    Examples
+    --------
+    >>> resolve_engine("jax")
+    'jax'
+    >>> resolve_engine("auto") in ("jax", "cpu")
+    True
+    """
     if engine not in ENGINES:
         raise ValueError(f"engine must be one of {ENGINES}, not {engine!r}")
     if engine != "auto":
@@ -65,7 +79,13 @@ def resolve_engine(engine: str) -> str:
 
 
 def available_cores() -> int:
-    """CPU cores this process may run on."""
+    """CPU cores this process may run on.
+
+    Examples
+    --------
+    >>> available_cores() >= 1
+    True
+    """
     try:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -73,6 +93,14 @@ def available_cores() -> int:
 
 
 def resolve_workers(workers: int | None) -> int:
-    """Threads for the CPU engine: ``workers``, or every available core when ``None``."""
+    """Threads for the CPU engine: ``workers``, or every available core when ``None``.
+
+    Examples
+    --------
+    >>> resolve_workers(2)
+    2
+    >>> resolve_workers(None) == available_cores()
+    True
+    """
     check_int("workers", workers, 1, allow_none=True)
     return available_cores() if workers is None else int(workers)

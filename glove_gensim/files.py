@@ -33,7 +33,19 @@ _HEADER_KEY = "__header__"
 
 
 class CorruptFileError(ValueError):
-    """A file of ours that cannot be trusted: truncated, altered, of another kind or version."""
+    """A file of ours that cannot be trusted: truncated, altered, of another kind or version.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "counts.npz"
+    ...     _ = path.write_bytes(b"not ours")
+    ...     load_arrays(path, "demo.counts", max_version=1)
+    Traceback (most recent call last):
+    ...
+    glove_gensim.files.CorruptFileError: ...counts.npz is truncated or empty (8 bytes)
+    """
 
 
 @contextlib.contextmanager
@@ -57,8 +69,13 @@ def atomic_write(path: str | os.PathLike, mode: str = "wb", encoding: str | None
 
     Examples
     --------
-    >>> with atomic_write("vectors.txt", "w") as fh:  # doctest: +SKIP
-    ...     fh.write("hello\\n")
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = Path(folder) / "hello.txt"
+    ...     with atomic_write(path, "w") as fh:
+    ...         _ = fh.write("hello\\n")
+    ...     path.read_text()
+    'hello\\n'
     """
     if mode not in ("wb", "w", "w+b"):
         raise ValueError(f"mode must be 'wb', 'w+b' or 'w', not {mode!r}")
@@ -153,6 +170,14 @@ def save_arrays(path: str | os.PathLike, kind: str, version: int, arrays: Mappin
     -------
     pathlib.Path
         The path written.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_arrays(Path(folder) / "counts.npz", "demo.counts", 1, {"counts": np.arange(3)})
+    ...     path.name
+    'counts.npz'
     """
     for name, array in arrays.items():
         if np.asarray(array).dtype == object:
@@ -208,6 +233,16 @@ def load_arrays(path: str | os.PathLike, kind: str, max_version: int) -> tuple[d
         No such file.
     CorruptFileError
         Not our format, another kind, a newer version, truncated or altered (checksum mismatch).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_arrays(Path(folder) / "counts.npz", "demo.counts", 1, {"counts": np.arange(3)},
+    ...                        meta={"source": "example"})
+    ...     arrays, meta = load_arrays(path, "demo.counts", max_version=1)
+    >>> arrays["counts"].tolist(), meta
+    ([0, 1, 2], {'source': 'example'})
     """
     path = Path(path)
     if not path.is_file():

@@ -91,11 +91,15 @@ def save_glove_text(kv: KeyedVectors, path: str | os.PathLike) -> Path:
 
     Examples
     --------
-    >>> from gensim.models import KeyedVectors
+    >>> import tempfile
     >>> kv = KeyedVectors(2)
     >>> kv.add_vectors(["king", "queen"], [[0.5, 1.0], [0.25, -2.0]])
-    >>> save_glove_text(kv, "vectors.txt")  # doctest: +SKIP
-    PosixPath('vectors.txt')
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_glove_text(kv, Path(folder) / "vectors.txt")
+    ...     print(path.read_text())
+    king 0.5 1.0
+    queen 0.25 -2.0
+    <BLANKLINE>
     """
     kv = _keyed_vectors(kv)
     if len(kv) == 0:
@@ -128,6 +132,20 @@ def save_word2vec_text(kv: KeyedVectors, path: str | os.PathLike) -> Path:
     ------
     ValueError, TypeError
         As :func:`save_glove_text` (an empty ``kv`` is allowed here: the file is just the header).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["king", "queen"], [[0.5, 1.0], [0.25, -2.0]])
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_word2vec_text(kv, Path(folder) / "vectors.w2v.txt")
+    ...     lines = path.read_text().splitlines()
+    ...     queen = KeyedVectors.load_word2vec_format(path, binary=False)["queen"]
+    >>> lines
+    ['2 2', 'king 0.5 1.0', 'queen 0.25 -2.0']
+    >>> queen
+    array([ 0.25, -2.  ], dtype=float32)
     """
     return _save_text(_keyed_vectors(kv), path, header=True)
 
@@ -161,9 +179,12 @@ def save_glove_binary(word_vectors: Any, context_vectors: Any, word_biases: Any,
 
     Examples
     --------
+    >>> import tempfile
     >>> W, C = np.ones((3, 2)), np.zeros((3, 2))
-    >>> save_glove_binary(W, C, np.zeros(3), np.zeros(3), "vectors.bin")  # doctest: +SKIP
-    PosixPath('vectors.bin')
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = save_glove_binary(W, C, np.zeros(3), np.zeros(3), Path(folder) / "vectors.bin")
+    ...     path.stat().st_size  # 2 * 3 rows of (2 + 1) float64
+    144
     """
     w = np.asarray(word_vectors, dtype=np.float64)
     c = np.asarray(context_vectors, dtype=np.float64)
@@ -309,9 +330,22 @@ def load_glove(path: str | os.PathLike, binary: bool | None = None,
 
     Examples
     --------
-    >>> kv = load_glove("glove.840B.300d.txt")  # doctest: +SKIP
-    >>> kv = load_glove("vectors.bin", vocab_path="vocab.txt")  # doctest: +SKIP
-    >>> kv.most_similar("frog")  # doctest: +SKIP
+    A Stanford text file (no header), then binary parameters named by their ``vocab.txt``:
+
+    >>> import tempfile
+    >>> from glove_gensim.vocab import Vocabulary
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     text = Path(folder) / "vectors.txt"
+    ...     _ = text.write_text("the 0.5 1.0\\nnew york 0.25 -2.0\\n")
+    ...     kv = load_glove(text)
+    ...     _ = Vocabulary(["the", "cat"], [5, 2]).save_stanford(Path(folder) / "vocab.txt")
+    ...     W, C = np.array([[1.0, 0.0], [0.0, 1.0]]), np.full((2, 2), 0.5)
+    ...     _ = save_glove_binary(W, C, np.zeros(2), np.zeros(2), Path(folder) / "vectors.bin")
+    ...     params = load_glove(Path(folder) / "vectors.bin", vocab_path=Path(folder) / "vocab.txt")
+    >>> kv.index_to_key, kv["new york"]
+    (['the', 'new york'], array([ 0.25, -2.  ], dtype=float32))
+    >>> params["cat"], int(params.get_vecattr("cat", "count"))  # W + W~; count from vocab.txt
+    (array([0.5, 1.5], dtype=float32), 2)
     """
     path = Path(path)
     if not path.is_file():

@@ -36,6 +36,14 @@ def auto_batch_size(rows: np.ndarray, cols: np.ndarray, cap: int = MAX_AUTO_BATC
 
     A word in ``n`` entries of a batch moves by up to ``sqrt(n)`` clipped steps in the synchronous
     AdaGrad update; bounding ``n`` keeps small vocabularies as stable as large ones.
+
+    Examples
+    --------
+    >>> rows = np.arange(10_000) % 1000  # each of 1000 words in 10 of 10,000 entries
+    >>> auto_batch_size(rows, rows, duplicates=160)
+    8192
+    >>> auto_batch_size(np.zeros(10_000, int), np.zeros(10_000, int))  # one word in every entry
+    128
     """
     nnz = len(rows)
     busiest = max(int(np.bincount(rows).max()), int(np.bincount(cols).max())) if nnz else 1
@@ -149,7 +157,18 @@ class GloVe(EmbeddingModel):
     @classmethod
     def from_cooccurrence(cls, cooccurrence: Cooccurrence, **params) -> "GloVe":
         """A model ready to ``train()`` on counts made earlier (``count_cooccurrences``, a
-        ``.npz`` or Stanford's ``cooccurrence.bin``); its counting settings are taken from it."""
+        ``.npz`` or Stanford's ``cooccurrence.bin``); its counting settings are taken from it.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> from glove_gensim.cooccur import count_cooccurrences
+        >>> vocabulary = Vocabulary.build(common_texts, min_count=1)
+        >>> counts = count_cooccurrences(common_texts, vocabulary, window=2)
+        >>> model = GloVe.from_cooccurrence(counts, vector_size=8, epochs=3)
+        >>> model.window, model.train().epochs_trained
+        (2, 3)
+        """
         params.setdefault("window", cooccurrence.window)
         params.setdefault("symmetric", cooccurrence.symmetric)
         params.setdefault("distance_weighting", cooccurrence.distance_weighting)
@@ -190,7 +209,20 @@ class GloVe(EmbeddingModel):
     def build_vocab(self, sentences=None, corpus_file=None, vocabulary=None) -> "GloVe":
         """As :meth:`EmbeddingModel.build_vocab`; with ``cooccurrence_cache`` set, reuse the cached
         vocabulary and counts when they were made from the same corpus and settings (a cache made
-        otherwise is refused, naming what differs), or save them there after counting."""
+        otherwise is refused, naming what differs), or save them there after counting.
+
+        Examples
+        --------
+        >>> import os, tempfile
+        >>> from gensim.test.utils import datapath
+        >>> with tempfile.TemporaryDirectory() as folder:
+        ...     cache = os.path.join(folder, "counts.npz")
+        ...     settings = dict(vector_size=8, window=2, min_count=1, cooccurrence_cache=cache)
+        ...     first = GloVe(**settings).build_vocab(corpus_file=datapath("testcorpus.txt"))
+        ...     again = GloVe(**settings).build_vocab(corpus_file=datapath("testcorpus.txt"))
+        >>> np.array_equal(first.cooccurrence.values, again.cooccurrence.values)
+        True
+        """
         cache = self.cooccurrence_cache
         if cache is not None and cache.is_file() and (sentences is not None or corpus_file is not None):
             cached = Cooccurrence.load(cache)
@@ -235,7 +267,16 @@ class GloVe(EmbeddingModel):
 
     @property
     def effective_batch_size(self) -> int:
-        """``batch_size``, or the automatic choice for the current co-occurrences."""
+        """``batch_size``, or the automatic choice for the current co-occurrences.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> GloVe(vector_size=8, window=2, min_count=1).build_vocab(common_texts).effective_batch_size
+        32
+        >>> GloVe(batch_size=512).effective_batch_size
+        512
+        """
         if self.batch_size is not None:
             return self.batch_size
         if self.cooccurrence is None:
@@ -330,17 +371,41 @@ class GloVe(EmbeddingModel):
 
     @property
     def word_vectors(self) -> np.ndarray:
-        """W, ``[V, vector_size]``."""
+        """W, ``[V, vector_size]`` (``wv`` holds ``W + W~`` by default).
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> model = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
+        >>> np.array_equal(model.word_vectors + model.context_vectors, model.wv.vectors)
+        True
+        """
         return export_table(self._stacked_vectors(), len(self.vocabulary), "word")
 
     @property
     def context_vectors(self) -> np.ndarray:
-        """W~, ``[V, vector_size]``."""
+        """W~, ``[V, vector_size]``.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3).context_vectors.shape
+        (12, 8)
+        """
         return export_table(self._stacked_vectors(), len(self.vocabulary), "context")
 
     @property
     def biases(self) -> tuple[np.ndarray, np.ndarray]:
-        """(b, b~), each ``[V]``."""
+        """(b, b~), each ``[V]``.
+
+        Examples
+        --------
+        >>> from gensim.test.utils import common_texts
+        >>> word_biases, context_biases = GloVe(common_texts, vector_size=8, window=2, min_count=1,
+        ...                                     epochs=3).biases
+        >>> word_biases.shape, context_biases.shape
+        ((12,), (12,))
+        """
         biases, n = np.asarray(self._params.biases), len(self.vocabulary)
         return biases[:n], biases[n:2 * n]
 

@@ -29,6 +29,11 @@ def progress_bar(enabled: bool, desc: str, unit: str = "tok", total: int | None 
         Unit counted (tokens by default; rates show as ``tok/s``).
     total : int, optional
         Expected total, when known.
+
+    Examples
+    --------
+    >>> with progress_bar(False, "vocabulary") as bar:  # enabled=True draws the bar on stderr
+    ...     bar.update(1000)
     """
     if not enabled:
         yield _NoBar()

@@ -6,20 +6,22 @@ biases in one ``[2V]`` array, so a batch needs one gather and one scatter per ta
 
 Update rules
 ------------
-``"glove"``
+One frozen class per rule behind the :class:`UpdateRule` protocol, made by :func:`make_rule`:
+
+``"glove"`` (:class:`GloveAdaGrad`)
     Stanford ``glove.c``'s AdaGrad, entry by entry (``batch_size=1`` gives exactly glove.c's
     sequential update): ``temp = clip(fdiff * other, +-100) * eta``, ``w -= temp / sqrt(G)``,
     then ``G += temp^2``; biases ``b -= fdiff / sqrt(G_b)`` then ``G_b += fdiff^2``.
     With larger batches the steps of duplicate rows are summed against stale accumulators,
     which diverges for frequent words: use it only with small batches.
-``"sync"`` (default)
+``"sync"`` (default; :class:`SyncAdaGrad`, or :class:`DenseSyncAdaGrad` for large batches)
     Synchronous batched AdaGrad: glove.c's scaling (eta and clip inside ``temp``, no eta on
     biases, accumulators from 1), but each row first adds the squared steps of the whole batch
     to its accumulator and then takes the sum of its steps divided by the new root. A row hit
     ``n`` times in a batch moves at most ``sqrt(n)`` times one clipped step, so large batches stay
     stable. With ``batch_size=1`` it differs from glove.c only in updating the accumulator
     before rather than after the step.
-any optax ``GradientTransformation``
+any optax ``GradientTransformation`` (:class:`OptaxRule`)
     Plain gradients of the mean weighted loss over the batch (dense over the tables, as in the
     seed article's Adam setup).
 """
@@ -50,6 +52,12 @@ class GloVeParams(NamedTuple):
         Word vectors W (rows ``0..V-1``) stacked over context vectors W~ (rows ``V..2V-1``).
     biases : [2V]
         Word biases b over context biases b~.
+
+    Examples
+    --------
+    >>> params = init_params(jax.random.PRNGKey(0), n_words=3, dim=4)
+    >>> params.vectors.shape, params.biases.shape
+    ((6, 4), (6,))
     """
 
     vectors: jax.Array
@@ -57,7 +65,14 @@ class GloVeParams(NamedTuple):
 
 
 class AdaGradState(NamedTuple):
-    """glove.c's squared-gradient accumulators, shaped like :class:`GloVeParams`, starting at 1."""
+    """glove.c's squared-gradient accumulators, shaped like :class:`GloVeParams`, starting at 1.
+
+    Examples
+    --------
+    >>> state = SyncAdaGrad(0.05).init(init_params(jax.random.PRNGKey(0), n_words=3, dim=4))
+    >>> state.vectors.shape, float(state.vectors.min()), float(state.biases.max())
+    ((6, 4), 1.0, 1.0)
+    """
 
     vectors: jax.Array
     biases: jax.Array
@@ -74,6 +89,13 @@ class Entries(NamedTuple):
         ``log X_ij``.
     weight : float32 [n_padded]
         ``f(X_ij)``; 0 for padding, so padding changes nothing.
+
+    Examples
+    --------
+    >>> entries, n = make_entries(np.array([0, 1]), np.array([1, 0]), np.array([2.0, 1.0]),
+    ...                           n_words=2, x_max=10.0, alpha=0.75, batch_size=4)
+    >>> entries.cols.tolist(), entries.weight.tolist()[2:]
+    ([3, 2, 2, 2], [0.0, 0.0])
     """
 
     rows: jax.Array
@@ -86,12 +108,24 @@ def weighting(x: jax.Array, x_max: float, alpha: float, xp=jnp) -> jax.Array:
     """GloVe's weighting ``f(x) = min(1, (x / x_max) ** alpha)``, shape of ``x``.
 
     ``xp`` is the array module (``jax.numpy``, or ``numpy`` for host-side preparation).
+
+    Examples
+    --------
+    >>> weighting(np.array([1.0, 100.0, 1000.0]), x_max=100.0, alpha=0.75, xp=np)
+    array([0.03162278, 1.        , 1.        ])
     """
     return xp.minimum(1.0, (x / x_max) ** alpha)
 
 
 def init_params(key: jax.Array, n_words: int, dim: int, dtype=jnp.float32) -> GloVeParams:
-    """glove.c's initialisation: every weight and bias uniform in ``[-0.5, 0.5] / dim``."""
+    """glove.c's initialisation: every weight and bias uniform in ``[-0.5, 0.5] / dim``.
+
+    Examples
+    --------
+    >>> params = init_params(jax.random.PRNGKey(0), n_words=3, dim=4)
+    >>> params.vectors.shape, bool(jnp.abs(params.vectors).max() <= 0.5 / 4)
+    ((6, 4), True)
+    """
     k_vectors, k_biases = jax.random.split(key)
     vectors = (jax.random.uniform(k_vectors, (2 * n_words, dim), dtype) - 0.5) / dim
     biases = (jax.random.uniform(k_biases, (2 * n_words,), dtype) - 0.5) / dim
@@ -100,7 +134,15 @@ def init_params(key: jax.Array, n_words: int, dim: int, dtype=jnp.float32) -> Gl
 
 def host_entries(rows, cols, values, n_words: int, x_max: float, alpha: float, length: int) -> Entries:
     """The entries as host (NumPy) arrays of ``length`` >= their number, the tail padded with
-    zero-weight entries (row 0, context row ``n_words``), which change nothing when trained on."""
+    zero-weight entries (row 0, context row ``n_words``), which change nothing when trained on.
+
+    Examples
+    --------
+    >>> host = host_entries(np.array([0, 1]), np.array([1, 0]), np.array([2.0, 1.0]), n_words=2,
+    ...                     x_max=10.0, alpha=0.75, length=3)
+    >>> type(host.rows).__name__, host.cols.tolist(), float(host.weight[2])
+    ('ndarray', [3, 2, 2], 0.0)
+    """
     n = len(rows)
     x = np.asarray(values, dtype=np.float32)
     padded = Entries(rows=np.zeros(length, np.int32), cols=np.full(length, n_words, np.int32),
@@ -121,6 +163,13 @@ def make_entries(rows, cols, values, n_words: int, x_max: float, alpha: float,
     entries : Entries
     n_entries : int
         Number of real (unpadded) entries.
+
+    Examples
+    --------
+    >>> entries, n = make_entries(np.array([0, 1]), np.array([1, 0]), np.array([2.0, 1.0]),
+    ...                           n_words=2, x_max=10.0, alpha=0.75, batch_size=4)
+    >>> n, entries.rows.tolist(), entries.cols.tolist()
+    (2, [0, 1, 0, 0], [3, 2, 2, 2])
     """
     n = len(rows)
     host = host_entries(rows, cols, values, n_words, x_max, alpha, n + (-n) % batch_size)
@@ -138,7 +187,16 @@ def _forward(params: GloVeParams, rows, cols, log_x, weight):
 
 def loss(params: GloVeParams, rows: jax.Array, cols: jax.Array, log_x: jax.Array,
          weight: jax.Array) -> jax.Array:
-    """Sum over the batch of glove.c's cost ``0.5 f(X) diff^2`` (scalar)."""
+    """Sum over the batch of glove.c's cost ``0.5 f(X) diff^2`` (scalar).
+
+    Examples
+    --------
+    With all parameters 0, ``diff = -log X``: here ``0.5 * 0.5 * 1**2``.
+
+    >>> zeros = GloVeParams(jnp.zeros((4, 2)), jnp.zeros(4))
+    >>> float(loss(zeros, jnp.array([0]), jnp.array([2]), jnp.log(jnp.array([np.e])), jnp.array([0.5])))
+    0.25
+    """
     return _forward(params, rows, cols, log_x, weight)[3]
 
 
@@ -171,6 +229,15 @@ class UpdateRule(Protocol):
     updates the (replicated) tables. Rules are hashable, so they can be static arguments of
     ``jit``; ``name`` (``"sync"``, ``"glove"`` or ``"optax"``) says which rule it is to engines
     that implement the rules otherwise (the CPU engine).
+
+    Examples
+    --------
+    >>> rules = [make_rule("sync", 0.05, n_words=10, batch_size=64), make_rule("glove", 0.05, 10, 1),
+    ...          make_rule(optax.sgd(0.1), 0.1, 10, 64)]
+    >>> [rule.name for rule in rules]
+    ['sync', 'glove', 'optax']
+    >>> len(set(rules))  # hashable, so each can be a static argument of jit
+    3
     """
 
     name: ClassVar[str]
@@ -393,13 +460,25 @@ def make_rule(rule: str | optax.GradientTransformation, learning_rate: float, n_
 
 
 def data_mesh(n_devices: int | None = None) -> Mesh:
-    """A 1-D mesh named ``"batch"`` over the first ``n_devices`` local devices (default: all)."""
+    """A 1-D mesh named ``"batch"`` over the first ``n_devices`` local devices (default: all).
+
+    Examples
+    --------
+    >>> dict(data_mesh(1).shape)
+    {'batch': 1}
+    """
     devices = jax.local_devices()
     return Mesh(np.array(devices[: n_devices or len(devices)]), ("batch",))
 
 
 def usable_devices(batch_size: int, n_devices: int | None = None) -> int:
-    """Largest number of local devices (at most ``n_devices``) that divides ``batch_size``."""
+    """Largest number of local devices (at most ``n_devices``) that divides ``batch_size``.
+
+    Examples
+    --------
+    >>> usable_devices(batch_size=64, n_devices=1)
+    1
+    """
     count = min(n_devices or jax.local_device_count(), jax.local_device_count())
     while batch_size % count:
         count -= 1
@@ -410,6 +489,11 @@ def estimate_bytes(n_words: int, dim: int, nnz: int, batch_size: int, optax_slot
     """Device memory an epoch needs: entries, tables with their optimizer state, batch temporaries.
 
     ``optax_slots`` is the number of table-sized buffers an optax optimizer keeps (2 for Adam).
+
+    Examples
+    --------
+    >>> estimate_bytes(n_words=1000, dim=50, nnz=10**6, batch_size=1024)
+    20912768
     """
     padded = nnz + (-nnz) % batch_size
     tables = 2 * n_words * (dim + 1) * 4 * (2 + max(optax_slots, 1))
@@ -418,7 +502,13 @@ def estimate_bytes(n_words: int, dim: int, nnz: int, batch_size: int, optax_slot
 
 
 def available_bytes(device: jax.Device) -> int | None:
-    """Free memory of ``device`` when known (accelerators report it; on CPU, free host RAM)."""
+    """Free memory of ``device`` when known (accelerators report it; on CPU, free host RAM).
+
+    Examples
+    --------
+    >>> available_bytes(jax.local_devices()[0]) > 0
+    True
+    """
     stats = device.memory_stats() if hasattr(device, "memory_stats") else None
     if stats and "bytes_limit" in stats:
         return int(stats["bytes_limit"] - stats.get("bytes_in_use", 0))
@@ -433,7 +523,14 @@ _FEISTEL_ROUNDS = 4
 
 
 def shuffle_keys(key: jax.Array) -> jax.Array:
-    """Round keys of the epoch's shuffle, ``uint32 [rounds]``, drawn from ``key``."""
+    """Round keys of the epoch's shuffle, ``uint32 [rounds]``, drawn from ``key``.
+
+    Examples
+    --------
+    >>> keys = shuffle_keys(jax.random.PRNGKey(0))
+    >>> keys.shape, str(keys.dtype)
+    ((4,), 'uint32')
+    """
     return jax.random.bits(key, (_FEISTEL_ROUNDS,), jnp.uint32)
 
 
@@ -453,6 +550,12 @@ def shuffled_index(position: jax.Array, n: int, round_keys: jax.Array) -> jax.Ar
     walking for images >= n: a bijection computed elementwise, so an epoch's shuffle costs no
     sort and never materialises the order (``jax.random.permutation`` sorts, which takes seconds
     for millions of entries on a CPU).
+
+    Examples
+    --------
+    >>> order = shuffled_index(jnp.arange(10, dtype=jnp.uint32), 10, shuffle_keys(jax.random.PRNGKey(0)))
+    >>> sorted(order.tolist()) == list(range(10)), order.tolist() != list(range(10))
+    (True, True)
     """
     half = max(1, (max(n - 1, 1).bit_length() + 1) // 2)
     mask = jnp.uint32((1 << half) - 1)
@@ -509,6 +612,17 @@ def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entr
     cost : float32 scalar
         Sum over the epoch of each entry's ``0.5 f diff^2``, evaluated just before its batch's update
         (glove.c's printed cost is this over the number of entries).
+
+    Examples
+    --------
+    >>> entries, n = make_entries(np.array([0, 1]), np.array([1, 0]), np.array([2.0, 1.0]),
+    ...                           n_words=2, x_max=10.0, alpha=0.75, batch_size=4)
+    >>> params = init_params(jax.random.PRNGKey(0), n_words=2, dim=3)
+    >>> rule = make_rule("sync", 0.05, n_words=2, batch_size=4)
+    >>> params, state, cost = run_epoch(params, rule.init(params), jax.random.PRNGKey(1), entries,
+    ...                                 rule, 4, data_mesh(1))
+    >>> params.vectors.shape, float(cost) / n > 0
+    ((4, 3), True)
     """
     n_padded = entries.rows.shape[0]
     n_devices = mesh.shape["batch"]
@@ -539,7 +653,15 @@ def run_epoch(params: GloVeParams, opt_state: Any, key: jax.Array, entries: Entr
 
 
 def pad_rows(tree: Any, n_rows: int, padded: int) -> Any:
-    """Append rows to every table of ``tree`` with ``n_rows`` rows (zeros; accumulators get ones)."""
+    """Append rows to every table of ``tree`` with ``n_rows`` rows (zeros; accumulators get ones).
+
+    Examples
+    --------
+    >>> params = init_params(jax.random.PRNGKey(0), n_words=3, dim=4)
+    >>> padded, state = pad_rows((params, SyncAdaGrad(0.05).init(params)), n_rows=6, padded=8)
+    >>> padded.vectors.shape, float(padded.vectors[7, 0]), float(state.vectors[7, 0])
+    ((8, 4), 0.0, 1.0)
+    """
     params, opt_state = tree
 
     def pad(x, fill):
@@ -552,12 +674,27 @@ def pad_rows(tree: Any, n_rows: int, padded: int) -> Any:
 
 
 def unpad_rows(tree: Any, n_rows: int) -> Any:
-    """Drop the rows :func:`pad_rows` added."""
+    """Drop the rows :func:`pad_rows` added.
+
+    Examples
+    --------
+    >>> params = init_params(jax.random.PRNGKey(0), n_words=3, dim=4)
+    >>> padded = pad_rows((params, SyncAdaGrad(0.05).init(params)), n_rows=6, padded=8)
+    >>> unpad_rows(padded, n_rows=6)[0].vectors.shape
+    (6, 4)
+    """
     return jax.tree.map(lambda x: x[:n_rows] if getattr(x, "ndim", 0) >= 1 and x.shape[0] > n_rows else x, tree)
 
 
 def shard_rows(tree: Any, mesh: Mesh, n_rows: int) -> Any:
-    """Constrain every array of ``tree`` whose first axis has ``n_rows`` to be split by rows."""
+    """Constrain every array of ``tree`` whose first axis has ``n_rows`` to be split by rows.
+
+    Examples
+    --------
+    >>> params = shard_rows(init_params(jax.random.PRNGKey(0), n_words=3, dim=4), data_mesh(1), n_rows=6)
+    >>> params.vectors.sharding.spec == P("batch", None)
+    True
+    """
     def constrain(x):
         if getattr(x, "ndim", 0) >= 1 and x.shape[0] == n_rows:
             spec = P("batch", *([None] * (x.ndim - 1)))

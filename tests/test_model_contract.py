@@ -236,6 +236,14 @@ def test_a_corpus_is_given_one_way(spec, documents, tmp_path):
     corpus = Corpus(path, tokenizer="whitespace")
     with pytest.raises(ValueError, match="corpus_options=.* was given too"):
         spec.cls(corpus, corpus_options=CorpusOptions(line_is_document=True), **spec.small)
+    with pytest.raises(TypeError, match="options=CorpusOptions.*or tokenizer=..., not both"):
+        Corpus(path, CorpusOptions(), tokenizer="whitespace")
+    for bad, match in ((dict(tokenizer="spacy"), "tokenizer must be one of"),
+                       (dict(token_pattern="("), "not a valid regular expression"),
+                       (dict(tokenizer="whitespace", token_pattern=r"\w+"), "only used with tokenizer='regex'"),
+                       (dict(line_is_document="yes"), "line_is_document"), (dict(errors="ignore"), "errors")):
+        with pytest.raises(ValueError, match=match):
+            spec.cls(corpus_file=path, corpus_options=CorpusOptions(**bad), **spec.small)
 
 
 def test_corpus_options_read_the_corpus_file_and_are_saved(spec, documents, tmp_path):

@@ -88,6 +88,11 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
               help="SGNS's (and Word2Vec's) largest context distance")
     flags.add(group, "--sgns-epochs", type=int_at_least(1), metavar="N", bind=[SGNS], parameter="epochs",
               help="SGNS's (and Word2Vec's) epochs")
+    group.add_argument("--seeds", type=int_at_least(1), default=1, metavar="N",
+                       help="train every model N times, seeds SEED..SEED+N-1 (default 1)")
+    group.add_argument("--grid", action="append", default=[], metavar="NAME=V1,V2",
+                       help="also train these settings (repeatable), e.g. --grid x_max=10,100 --grid "
+                            "sgns_epochs=5,15; a glove_/sgns_/word2vec_ prefix names the model")
     parser.add_argument("--probe", action="append", default=None, metavar="WORD",
                         help="also show this word's neighbours (repeatable)")
     flags.add(parser, "--template", choices=("light", "dark"), bind=[REPORT], help="report colours")
@@ -182,27 +187,18 @@ def _run_evaluate(args: argparse.Namespace) -> None:
 
 
 def _run_compare(args: argparse.Namespace) -> None:
-    from baselines.sgns import SkipGramNS
-    from glove_gensim.model import GloVe
+    from evaluation import summary_table
+    from evaluation.experiment import parse_grid, run_comparison
 
     check_output_folder(args.out, [args.corpus], REPORT_FILES)
     check_window(args, "--glove-window", "glove_window")
     check_window(args, "--sgns-window", "sgns_window")
     check_table_memory(args, batch_flag=None)
-    corpus = open_corpus(args)
-    glove = GloVe(progress=not args.quiet, **library_kwargs(args, GLOVE))
-    sgns_params = library_kwargs(args, SGNS)
-    SkipGramNS(progress=not args.quiet, **sgns_params)  # refuse bad SGNS settings before training GloVe
-    glove.train(corpus)
-    sgns = SkipGramNS(vocabulary=glove.vocabulary, progress=not args.quiet, **sgns_params)
-    sgns.train(corpus)
-    models = {"GloVe": glove.wv, "SGNS": sgns.wv}
-    losses = {"GloVe": glove.loss_history, "SGNS": sgns.loss_history}
-    if args.with_gensim:
-        from baselines.word2vec import SHARED_PARAMETERS, train_word2vec
-
-        shared = {name: value for name, value in sgns_params.items() if name in SHARED_PARAMETERS}
-        word2vec, word2vec_losses = train_word2vec(corpus, glove.vocabulary, **shared)
-        models["Word2Vec (gensim)"] = word2vec.wv
-        losses["Word2Vec (gensim)"] = word2vec_losses
-    _write_report(models, losses, args, probes=args.probe)
+    with staged_folder(args.out) as stage:
+        report = run_comparison(
+            open_corpus(args), seeds=args.seeds, grid=parse_grid(args.grid), glove_params=library_kwargs(args, GLOVE),
+            sgns_params=library_kwargs(args, SGNS), with_gensim=args.with_gensim, probes=args.probe,
+            out_dir=stage, similarity_sets=args.similarity, analogy_file=args.analogies,
+            progress=not args.quiet, **library_kwargs(args, REPORT))
+    print(summary_table(report))
+    print(f"report: {Path(args.out).resolve() / 'report.html'}")

@@ -21,7 +21,16 @@ FORMAT = "%(asctime)s : %(levelname)s : %(message)s"
 
 
 def configure_logging(quiet: bool) -> None:
-    """Log to stderr: our packages at INFO (WARNING when ``quiet``), everything else at WARNING."""
+    """Log to stderr: our packages at INFO (WARNING when ``quiet``), everything else at WARNING.
+
+    Examples
+    --------
+    >>> configure_logging(quiet=False)
+    >>> logging.getLogger("glove_gensim.model").getEffectiveLevel() == logging.INFO
+    True
+    >>> logging.getLogger("jax").getEffectiveLevel() == logging.WARNING
+    True
+    """
     root = logging.getLogger()
     if not root.handlers:
         handler = logging.StreamHandler(sys.stderr)

@@ -7,7 +7,7 @@ from glove_gensim.vocab import Vocabulary
 from tests.conftest import random_documents
 
 SMALL = dict(vector_size=8, window=3, min_count=2, epochs=3, batch_size=64, group_size=8,
-             shared_negatives=4, sample=1e-2)
+             shared_negatives=4, sample=1e-2, engine="jax")
 
 
 @pytest.fixture(scope="module")

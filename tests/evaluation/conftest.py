@@ -65,12 +65,49 @@ def report_models(sim_kv, analogy_kv) -> dict[str, KeyedVectors]:
     return {"glove": glove, "sgns": sgns}
 
 
+def _curve(first_loss: float, n_epochs: int, seconds_per_epoch: float, rng: np.random.Generator):
+    from evaluation.curves import CurvePoint
+
+    return tuple(CurvePoint(epoch=e, seconds=e * seconds_per_epoch, loss=first_loss / e ** 0.5,
+                            scores={"wordsim353": float(rng.uniform(-0.2, 0.4)),
+                                    "simlex999": float(rng.uniform(-0.2, 0.4))})
+                 for e in range(1, n_epochs + 1))
+
+
+def report_entries(report_models, seeds=(1, 2)):
+    """TrainedVectors as run_comparison makes them: a GloVe run with three views, an SGNS run,
+    two seeds (the second seed's vectors a slightly perturbed copy), curves and costs."""
+    from evaluation.cost import TrainingCost
+    from evaluation.report import TrainedVectors
+
+    rng = np.random.default_rng(11)
+    glove, sgns = report_models["glove"], report_models["sgns"]
+    entries = []
+    for seed in seeds:
+        jitter = 0.0 if seed == seeds[0] else 0.3
+        g = make_kv(list(glove.index_to_key), glove.vectors + jitter * rng.normal(size=glove.vectors.shape),
+                    [glove.get_vecattr(w, "count") for w in glove.index_to_key])
+        s = make_kv(list(sgns.index_to_key), sgns.vectors + jitter * rng.normal(size=sgns.vectors.shape),
+                    [sgns.get_vecattr(w, "count") for w in sgns.index_to_key])
+        g_curve, s_curve = _curve(0.09, 6, 0.4, rng), _curve(3.1, 4, 1.1, rng)
+        g_cost = TrainingCost(seconds=3.0, train_seconds=2.4, peak_memory_bytes=300 << 20, tokens=60000, epochs=6)
+        s_cost = TrainingCost(seconds=5.0, train_seconds=4.4, peak_memory_bytes=320 << 20, tokens=60000, epochs=4)
+        half = make_kv(list(glove.index_to_key), 0.5 * g.vectors + 0.2 * rng.normal(size=g.vectors.shape))
+        for view, kv in (("W+W~", g), ("W", half), ("W~", make_kv(list(glove.index_to_key), g.vectors - half.vectors))):
+            entries.append(TrainedVectors(name=f"glove ({view})", kv=kv, seed=seed, family="GloVe",
+                                          implementation="GloVe", run="glove", view=view,
+                                          settings={"x_max": 10, "epochs": 6}, curve=g_curve, cost=g_cost,
+                                          primary=view == "W+W~"))
+        entries.append(TrainedVectors(name="sgns", kv=s, seed=seed, family="SGNS", implementation="SGNS",
+                                      run="sgns", settings={"epochs": 4}, curve=s_curve, cost=s_cost))
+    return entries
+
+
 @pytest.fixture(scope="session")
 def built_report(report_models, tmp_path_factory):
-    """One full report (UMAP maps included), shared by the report and browser tests."""
-    from evaluation import compare
+    """One full report over two seeds (UMAP maps included), shared by the report and browser tests."""
+    from evaluation.report import build_report
 
     out = tmp_path_factory.mktemp("report")
-    losses = {"glove": [0.09, 0.05, 0.035, 0.03], "sgns": [2.5, 2.1, 1.9]}
-    return compare(report_models, losses=losses, out_dir=out, probes=["king", "unicorn"], seed=0,
-                   n_boot=300, k=8, n_default_probes=4, n_maps=2)
+    return build_report(report_entries(report_models), out_dir=out, probes=["king", "unicorn"], seed=0,
+                        n_boot=200, k=8, n_default_probes=4, n_maps=2)

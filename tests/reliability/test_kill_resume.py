@@ -29,7 +29,7 @@ def finish_with_resume(arguments, env, attempts=3):
     raise AssertionError(completed.stderr[-2000:])
 
 
-BASELINE_FLAGS = ["--vector-size", "8", "--window", "3", "--min-count", "2", "--batch-size", "64",
+BASELINE_FLAGS = ["--engine", "jax", "--vector-size", "8", "--window", "3", "--min-count", "2", "--batch-size", "64",
                   "--epochs", "60", "-q"]
 
 
