@@ -31,6 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from glove_gensim import _cooccur_kernels as kernels
+from glove_gensim.pieces import BoundaryPairs, continuation_flags
 from glove_gensim.files import CorruptFileError, atomic_write, load_arrays, save_arrays
 from glove_gensim.progress import progress_bar
 from glove_gensim.vocab import Vocabulary
@@ -345,16 +346,26 @@ def count_partial(documents: Iterable[Sequence[str]], vocabulary: Vocabulary, wi
     ([0, 0, 1], [0, 1, 0], [1, 1, 2], 2)
     """
     counter = _WindowCounter(len(vocabulary), window, symmetric, distance_weighting, memory_limit, tmp_dir)
+    boundary = BoundaryPairs(window, counter.weights, symmetric)  # windows across document pieces
     n_documents = 0
     try:
         with progress_bar(progress, "co-occurrence") as bar:
             for chunk in _chunks(documents, chunk_tokens):
-                n_documents += len(chunk)
-                counter.add(*vocabulary.encode(chunk))
+                flags = continuation_flags(chunk)
+                n_documents += len(chunk) - int(flags.sum())
+                ids, doc_starts = vocabulary.encode(chunk)
+                counter.add(ids, doc_starts)
+                boundary.add(ids, doc_starts, flags)
                 bar.update(sum(map(len, chunk)))
         rows, cols, values = counter.finish()
     finally:
         counter.close()
+    extra_rows, extra_cols, extra_values = boundary.arrays()
+    if len(extra_rows):
+        matrix = _canonical_csr(np.concatenate([rows, extra_rows]), np.concatenate([cols, extra_cols]),
+                                np.concatenate([values, extra_values.astype(values.dtype)]),
+                                (len(vocabulary), len(vocabulary)))
+        rows, cols, values = _csr_to_coo(matrix)
     return PartialCounts(rows, cols, values, counter.scale, window, n_documents, counter.n_shards)
 
 

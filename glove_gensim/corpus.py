@@ -31,6 +31,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from glove_gensim.pieces import ContinuedTokens
+
 logger = logging.getLogger(__name__)
 
 ASCII_TOKEN_PATTERN = r"[a-z0-9]+(?:'[a-z]+)?"
@@ -72,6 +74,8 @@ TOKENIZERS = ("regex", "ascii", "whitespace", "treebank")
 COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".cor", ".tok", ".tokens", ".raw", ".md"})
 _BLOCK_BYTES = 1 << 22
+PIECE_CHARS = 1 << 20
+"""Longer documents are read in pieces of about this many characters (see :mod:`glove_gensim.pieces`)."""
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _CURLY_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")
 _MAGIC = ((b"\x1f\x8b", "gzip", ".gz"), (b"BZh", "bzip2", ".bz2"), (b"\xfd7zXZ\x00", "xz", ".xz"),
@@ -364,9 +368,21 @@ def _split_documents(text: str, line_is_document: bool) -> list[str]:
     return text.split("\n") if line_is_document else _PARAGRAPH_BREAK.split(text)
 
 
+class DocumentPiece(str):
+    """The text of a piece of a long document, which the next text yielded continues."""
+
+
+def _cut_at_space(text: str, size: int) -> tuple[DocumentPiece, str]:
+    """Cut ``text`` before its last whitespace within ``size`` characters (anywhere if none), so
+    that no token is split and a paragraph break stays whole in the rest."""
+    cut = max(text.rfind(" ", 0, size), text.rfind("\n", 0, size), text.rfind("\t", 0, size))
+    cut = cut if cut > 0 else size
+    return DocumentPiece(text[:cut]), text[cut:]
+
+
 def iter_text_documents(path: Path, line_is_document: bool = False, errors: str = "replace",
                         block_bytes: int = _BLOCK_BYTES, start: int = 0,
-                        end: int | None = None) -> Iterator[str]:
+                        end: int | None = None, piece_chars: int | None = None) -> Iterator[str]:
     """Yield the documents of one UTF-8 text file as strings, reading it block by block.
 
     A ``.gz``, ``.bz2``, ``.xz`` (or ``.zst``) file is decompressed as it is read. Invalid UTF-8 is
@@ -378,6 +394,11 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
     ``start``/``end`` read only the bytes ``[start, end)`` of an uncompressed file (error offsets
     stay file offsets); both must be document boundaries (see :mod:`glove_gensim.distributed`)
     for the documents to be those of the whole file.
+
+    A document longer than ``piece_chars`` (default :data:`PIECE_CHARS`) characters is yielded in
+    pieces cut at whitespace, each
+    but the last a :class:`DocumentPiece` (the next text continues it), so memory stays bounded
+    whatever the document's length (a whole corpus on one line, as text8).
 
     Examples
     --------
@@ -396,6 +417,7 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
     """
     if errors not in ("replace", "strict"):
         raise ValueError(f"errors must be 'replace' or 'strict', not {errors!r}")
+    piece_chars = PIECE_CHARS if piece_chars is None else piece_chars
     compressed = compression_of(path) is not None
     if compressed and (start or end is not None):
         raise ValueError(f"{path} is compressed: it can only be read whole (start=0, end=None)")
@@ -434,9 +456,16 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
             held = "\r" if not final and text.endswith("\r") else ""  # may be half of a \r\n
             parts = _split_documents(text[:-1] if held else text, line_is_document)
             carry = "" if final else parts.pop() + held
-            yield from parts
+            for part in parts:
+                while len(part) > piece_chars:
+                    piece, part = _cut_at_space(part, piece_chars)
+                    yield piece
+                yield part
             if final:
                 break
+            while len(carry) > piece_chars:
+                piece, carry = _cut_at_space(carry, piece_chars)
+                yield piece
     if _replacements.count:
         _report_once(path, ("utf-8", start, end), "%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD",
                      _replacements.count)
@@ -566,17 +595,27 @@ class Corpus:
                 yield document if isinstance(document, list) else list(document)
 
     def _iter_file(self, path: Path) -> Iterator[list[str]]:
-        """The documents of one file; the share of word characters the tokenizer dropped is
-        measured on the first megabyte or so and logged when above 1 %."""
+        """The documents of one file, a long one in pieces (:class:`~glove_gensim.pieces.ContinuedTokens`
+        but the last); the share of word characters the tokenizer dropped is measured on the first
+        megabyte or so and logged when above 1 %."""
         sampled = kept = 0
         measure = self.options.tokenizer != "whitespace"
+        held: list[str] = []  # a piece waits until we know whether a later piece has tokens
         for text in iter_text_documents(path, self.options.line_is_document, self.options.errors):
             tokens = self._tokenize(text)
             if measure and sampled < _DROP_SAMPLE_CHARS:
                 sampled += len(_NOT_WORDS.sub("", text))
                 kept += sum(map(len, tokens))
-            if tokens:
+            piece = isinstance(text, DocumentPiece)
+            if held and (tokens or not piece):
+                yield ContinuedTokens(held) if tokens else held
+                held = []
+            if piece:
+                held = held + tokens if held else tokens
+            elif tokens:
                 yield tokens
+        if held:
+            yield held
         dropped = max(0, sampled - kept)
         if sampled >= _DROP_MIN_CHARS and dropped > 0.01 * sampled:
             _report_once(path, ("dropped", self.options), "%s: the %s tokenizer dropped %.1f%% of the "

@@ -113,7 +113,9 @@ def test_signals_leave_corpus_and_outputs_whole(data, tmp_path, cli_env, command
         after = dict.fromkeys(before)
     else:
         new = tmp_path / f"new_{out_name}"
+        started = time.monotonic()  # timed again: the first run also filled the compilation cache
         completed = run_cli([command, str(corpus), "--out", str(new), *flags, *extra], cli_env)
+        duration = time.monotonic() - started
         assert completed.returncode == 0, completed.stderr[-2000:]
         after = snapshot(new)
         assert before != after
@@ -143,4 +145,4 @@ def test_signals_leave_corpus_and_outputs_whole(data, tmp_path, cli_env, command
             differing = sorted(name for name in {*state, *before, *after}
                                if state.get(name) not in (before.get(name), after.get(name)))
             assert state in (before, after), (point, result.returncode, differing)
-    assert sum(status != 0 for status in statuses) >= points // 2, statuses
+    assert sum(status != 0 for status in statuses) >= points // 3, statuses
