@@ -31,7 +31,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from glove_gensim import _cooccur_kernels as kernels
-from glove_gensim.pieces import BoundaryPairs, continuation_flags
+from glove_gensim.pieces import BoundaryPairs, add_sorted, continuation_flags
 from glove_gensim.files import CorruptFileError, atomic_write, load_arrays, save_arrays
 from glove_gensim.progress import progress_bar
 from glove_gensim.vocab import Vocabulary
@@ -360,12 +360,7 @@ def count_partial(documents: Iterable[Sequence[str]], vocabulary: Vocabulary, wi
         rows, cols, values = counter.finish()
     finally:
         counter.close()
-    extra_rows, extra_cols, extra_values = boundary.arrays()
-    if len(extra_rows):
-        matrix = _canonical_csr(np.concatenate([rows, extra_rows]), np.concatenate([cols, extra_cols]),
-                                np.concatenate([values, extra_values.astype(values.dtype)]),
-                                (len(vocabulary), len(vocabulary)))
-        rows, cols, values = _csr_to_coo(matrix)
+    rows, cols, values = add_sorted(rows, cols, values, *boundary.arrays(), len(vocabulary))
     return PartialCounts(rows, cols, values, counter.scale, window, n_documents, counter.n_shards)
 
 

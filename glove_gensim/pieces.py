@@ -112,3 +112,38 @@ class BoundaryPairs:
             return (np.zeros(0, np.int32), np.zeros(0, np.int32), np.zeros(0, self.weights.dtype))
         return (np.concatenate(self._rows).astype(np.int32), np.concatenate(self._cols).astype(np.int32),
                 np.concatenate(self._values))
+
+
+def add_sorted(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, extra_rows: np.ndarray,
+               extra_cols: np.ndarray, extra_values: np.ndarray, n_cols: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Add a few entries to coordinates sorted by (row, col), keeping them sorted and unique.
+
+    Entries already present are added in place; only new ones make the arrays grow, so adding the
+    boundary pairs costs about one copy of the counts at most, not a full re-sort.
+
+    Examples
+    --------
+    >>> rows, cols, values = np.array([0, 1]), np.array([1, 0]), np.array([5, 7])
+    >>> r, c, v = add_sorted(rows, cols, values, np.array([1, 0, 1]), np.array([0, 0, 0]), np.array([1, 2, 1]), 2)
+    >>> r.tolist(), c.tolist(), v.tolist()
+    ([0, 0, 1], [0, 1, 0], [2, 5, 9])
+    """
+    if not len(extra_rows):
+        return rows, cols, values
+    keys = extra_rows.astype(np.int64) * n_cols + extra_cols
+    keys, inverse = np.unique(keys, return_inverse=True)
+    summed = np.zeros(len(keys), dtype=values.dtype)
+    np.add.at(summed, inverse, extra_values.astype(values.dtype))
+    existing = rows.astype(np.int64) * n_cols + cols
+    position = np.searchsorted(existing, keys)
+    found = position < len(existing)
+    found[found] = existing[position[found]] == keys[found]
+    del existing
+    values[position[found]] += summed[found]
+    if found.all():
+        return rows, cols, values
+    new = ~found
+    at = position[new]
+    return (np.insert(rows, at, (keys[new] // n_cols).astype(rows.dtype)),
+            np.insert(cols, at, (keys[new] % n_cols).astype(cols.dtype)),
+            np.insert(values, at, summed[new]))
