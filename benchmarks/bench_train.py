@@ -5,7 +5,8 @@ epochs 5/10/25 (glove.c's definition), wordsim353 / simlex999 Spearman, and the 
 neighbours of the seed article's probe words. Stanford's glove (2 threads) here: 10.5 s per
 iteration; its cost at 5/10/25: 0.0379 / 0.0260 / 0.0198; wordsim353 0.246, simlex999 0.080.
 
-    python benchmarks/bench_train.py [--batch-size N] [--optimizer adagrad] [--epochs 25]
+    python benchmarks/bench_train.py [--engine cpu|jax|auto] [--threads N] [--batch-size N]
+                                     [--optimizer adagrad] [--epochs 25]
 """
 from __future__ import annotations
 
@@ -25,7 +26,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus", type=Path, default=POLITICAL)
     parser.add_argument("--batch-size", type=int, default=None)
-    parser.add_argument("--optimizer", default="adagrad")
+    parser.add_argument("--optimizer", default=None, help="default: the engine's (glove.c's rule on cpu)")
+    parser.add_argument("--engine", default="auto", choices=("auto", "jax", "cpu"))
+    parser.add_argument("--threads", type=int, default=None, help="CPU engine threads (default: all cores)")
     parser.add_argument("--learning-rate", type=float, default=None)
     parser.add_argument("--epochs", type=int, default=25)
     args = parser.parse_args()
@@ -35,18 +38,19 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as out:
         command = [sys.executable, "-m", "glove_gensim.cli", "train", str(require(args.corpus)),
                    "--out", out, "--vector-size", "100", "--window", "10", "--min-count", "5",
-                   "--x-max", "10", "--epochs", str(args.epochs), "--optimizer", args.optimizer, "-q"]
-        if args.batch_size:
-            command += ["--batch-size", str(args.batch_size)]
-        if args.learning_rate:
-            command += ["--learning-rate", str(args.learning_rate)]
+                   "--x-max", "10", "--epochs", str(args.epochs), "--engine", args.engine, "-q"]
+        for flag, value in (("--optimizer", args.optimizer), ("--threads", args.threads),
+                            ("--batch-size", args.batch_size), ("--learning-rate", args.learning_rate)):
+            if value is not None:
+                command += [flag, str(value)]
         start = time.perf_counter()
         subprocess.run(command, check=True)
         total = time.perf_counter() - start
         model = GloVe.load(Path(out) / "model.npz")
         kv = load_glove(Path(out) / "vectors.txt")
     losses = model.loss_history
-    emit({"benchmark": "train", "corpus": args.corpus.name, "optimizer": args.optimizer,
+    emit({"benchmark": "train", "corpus": args.corpus.name, "engine": model._engine, "threads": args.threads,
+          "optimizer": model.optimizer,
           "batch_size": model.effective_batch_size, "nnz": model.cooccurrence.nnz,
           "vocab": len(model.vocabulary), "epochs": len(losses),
           "seconds_per_epoch_median": round(statistics.median(model.epoch_seconds), 3),

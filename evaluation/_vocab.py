@@ -51,7 +51,14 @@ def build_lookup(kv: KeyedVectors, restrict_vocab: int | None, case_insensitive:
 
 
 def lookup_keys(keys: list, restrict_vocab: int | None, case_insensitive: bool) -> dict[str, int]:
-    """:func:`build_lookup` on a plain list of keys (in vocabulary order)."""
+    """:func:`build_lookup` on a plain list of keys (in vocabulary order); keys that are not strings
+    are kept as they are.
+
+    Examples
+    --------
+    >>> lookup_keys(["Paris", "paris", 7, "city"], restrict_vocab=3, case_insensitive=True)
+    {'PARIS': 0, 7: 2}
+    """
     keys = keys if restrict_vocab is None else keys[:restrict_vocab]
     lookup: dict[str, int] = {}
     for index, key in enumerate(keys):

@@ -4,21 +4,7 @@ Each :class:`Comparison` holds the difference ``a - b`` on the items both models
 bootstrap interval and p-value, and the test that fits the data: Williams' t for a similarity set
 (two correlations sharing the human scores) or the exact McNemar test for analogies (the same
 questions answered right or wrong). :func:`apply_holm` adjusts the tests' p-values over all the
-comparisons of one report.
-
-Examples
---------
->>> import numpy as np
->>> from evaluation.similarity import SimilarityResult
->>> rng = np.random.default_rng(0)
->>> gold = rng.normal(size=200)
->>> def result(cosine):
-...     return SimilarityResult("toy", "toy.txt", 0, 0, 0, 0, 200, 200, [], {}, np.arange(200), gold, cosine)
->>> good = gold + 0.5 * rng.normal(size=200)
->>> cmp = compare_results(result(good), result(good + 3 * rng.normal(size=200)), names=("a", "b"),
-...                       rng=np.random.default_rng(1), n_boot=200)
->>> cmp.test, cmp.p_test < 0.01, cmp.diff > 0
-('williams', True, True)
+comparisons of one report. :func:`compare_results` makes one from two models' results.
 """
 from __future__ import annotations
 
@@ -65,6 +51,13 @@ class Comparison:
         ``p_test`` after Holm's correction over the report (NaN until :func:`apply_holm`).
     n_items : int
         Items covered by both models.
+
+    Examples
+    --------
+    >>> c = Comparison("GloVe", "SGNS", "wordsim353", 1, "spearman", 0.05, (0.01, 0.09), 0.01, "williams",
+    ...                p_test=0.004, p_holm=0.012, n_items=353)
+    >>> c.significant, c.to_dict()["p_williams"], replace(c, p_holm=0.2).significant
+    (True, 0.004, False)
     """
 
     a: str
@@ -118,6 +111,20 @@ def compare_results(result_a: Result, result_b: Result, *, names: tuple[str, str
     -------
     Comparison
         With ``p_holm`` NaN (see :func:`apply_holm`).
+
+    Examples
+    --------
+    Model ``a`` tracks the human scores closely, ``b`` is ``a`` plus much noise:
+
+    >>> rng = np.random.default_rng(0)
+    >>> gold = rng.normal(size=200)
+    >>> def result(cosine):
+    ...     return SimilarityResult("toy", "toy.txt", 0, 0, 0, 0, 200, 200, [], {}, np.arange(200), gold, cosine)
+    >>> good = gold + 0.5 * rng.normal(size=200)
+    >>> cmp = compare_results(result(good), result(good + 3 * rng.normal(size=200)), names=("a", "b"),
+    ...                       rng=np.random.default_rng(1), n_boot=200)
+    >>> cmp.test, cmp.p_test < 0.01, cmp.diff > 0, cmp.n_items, cmp.p_holm
+    ('williams', True, True, 200, nan)
     """
     boot = paired_bootstrap(result_a, result_b, rng=rng, n_boot=n_boot, names=names)
     ia, ib = _common(result_a, result_b)
@@ -165,6 +172,15 @@ class Verdict:
         Seeds on which the difference favours ``better`` and survives Holm's correction.
     max_p_holm : float
         Largest Holm-adjusted p-value over the seeds.
+
+    Examples
+    --------
+    >>> v = Verdict("wordsim353", "GloVe", "SGNS", 0.05, n_seeds=3, n_ahead=3, n_significant=2, max_p_holm=0.08)
+    >>> v.survives, v.to_dict()["survives_holm"]
+    (False, False)
+    >>> v.line
+    "wordsim353: GloVe better than SGNS by +0.050 (ahead on 3 of 3 seeds); the difference does not
+    survive Holm's correction (significant on 2 of 3 seeds, p_holm up to 0.08)"
     """
 
     set: str
@@ -228,7 +244,17 @@ def verdict(comparisons: Sequence[Comparison], data_set: str, a: str, b: str) ->
 
 @dataclass(frozen=True)
 class GridCheck:
-    """Whether one family stays ahead of the other on one data set across all grid combinations."""
+    """Whether one family stays ahead of the other on one data set across all grid combinations.
+
+    Made by :func:`grid_check`; ``combinations`` lists each (a, b) pair with its difference.
+
+    Examples
+    --------
+    >>> g = GridCheck("simlex999", "SGNS", "GloVe", n_combinations=4, n_agree=3, combinations=[])
+    >>> g.holds, g.line
+    (False, 'simlex999: SGNS ahead of GloVe in 3 of 4 grid combinations: the verdict does NOT hold
+    across the grid')
+    """
 
     set: str
     leader: str

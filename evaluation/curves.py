@@ -42,7 +42,13 @@ logger = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class CurvePoint:
-    """One epoch of a training curve."""
+    """One epoch of a training curve: cumulative seconds, the epoch's loss, Spearman per similarity set.
+
+    Examples
+    --------
+    >>> CurvePoint(epoch=1, seconds=0.5, loss=0.12, scores={"wordsim353": 0.31}).to_dict()
+    {'epoch': 1, 'seconds': 0.5, 'loss': 0.12, 'scores': {'wordsim353': 0.31}}
+    """
 
     epoch: int
     seconds: float
@@ -55,7 +61,15 @@ class CurvePoint:
 
 @dataclass(frozen=True)
 class PairRows:
-    """The covered pairs of one similarity set as vocabulary rows (looked up once)."""
+    """The covered pairs of one similarity set as vocabulary rows (looked up once, by :func:`pair_rows`).
+
+    Examples
+    --------
+    >>> pairs = WordPairs("toy", "toy", [("Cat", "dog"), ("cat", "zebra")], np.array([7.0, 2.0]))
+    >>> rows = pair_rows(pairs, ["dog", "cat"])
+    >>> rows.rows_a, rows.rows_b, rows.gold
+    (array([1]), array([0]), array([7.]))
+    """
 
     name: str
     rows_a: np.ndarray
@@ -130,6 +144,21 @@ class CurveRecorder:
     train_started : float or None
         ``time.perf_counter()`` at the first ``on_train_begin`` (preparation before it, such as
         reading the corpus, can be added to the curve's seconds with :meth:`shifted`).
+
+    Examples
+    --------
+    The hooks as one of our models calls them (it keeps ``loss_history`` and ``epoch_seconds``):
+
+    >>> from types import SimpleNamespace
+    >>> from gensim.models import KeyedVectors
+    >>> wv = KeyedVectors(2)
+    >>> wv.add_vectors(["a", "b", "c", "d"], np.array([[1.0, 0.0], [1.0, 0.1], [0.0, 1.0], [1.0, 1.0]]))
+    >>> recorder = CurveRecorder([WordPairs("t", "t", [("a", "b"), ("a", "c"), ("a", "d")], np.array([9.0, 1.0, 5.0]))])
+    >>> model = SimpleNamespace(wv=wv, loss_history=[0.5], epoch_seconds=[0.25])
+    >>> for hook in (recorder.on_train_begin, recorder.on_epoch_begin, recorder.on_epoch_end):
+    ...     hook(model)
+    >>> recorder.points
+    [CurvePoint(epoch=1, seconds=0.25, loss=0.5, scores={'t': 1.0})]
     """
 
     similarity_sets: Sequence[WordPairs] = ()

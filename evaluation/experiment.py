@@ -19,16 +19,6 @@ Examples
 {'x_max': [10, 100], 'sgns_epochs': [5, 15]}
 >>> route_grid_key("sgns_epochs")
 [('SGNS', 'epochs'), ('Word2Vec (gensim)', 'epochs')]
->>> from gensim.test.utils import common_texts
->>> report = run_comparison(common_texts * 20, seeds=1, min_count=1, out_dir=None, with_gensim=False,
-...                         glove_params={"vector_size": 8, "epochs": 3, "x_max": 10},
-...                         sgns_params={"vector_size": 8, "epochs": 2, "batch_size": 64, "group_size": 8,
-...                                      "shared_negatives": 4},
-...                         similarity_sets=[], analogy_methods=(), n_boot=50, n_maps=0, n_default_probes=2)
->>> report.models
-['GloVe (W+W~)', 'GloVe (W)', 'GloVe (W~)', 'SGNS']
->>> [len(e.curve) for e in report.runs()]
-[3, 2]
 """
 from __future__ import annotations
 
@@ -252,6 +242,28 @@ def run_comparison(corpus: Any, *, seeds: int | Sequence[int] = 1, first_seed: i
     Returns
     -------
     Report
+
+    Examples
+    --------
+    A tiny comparison (most of its seconds go to compiling the training kernels, once per process):
+
+    >>> from gensim.test.utils import common_texts
+    >>> report = run_comparison(common_texts * 20, seeds=1, min_count=1, out_dir=None, with_gensim=False,
+    ...                         glove_params={"vector_size": 8, "epochs": 3, "x_max": 10},
+    ...                         sgns_params={"vector_size": 8, "epochs": 2, "batch_size": 64, "group_size": 8,
+    ...                                      "shared_negatives": 4},
+    ...                         similarity_sets=[], analogy_methods=(), n_boot=50, n_maps=0, n_default_probes=2)
+    >>> report.models
+    ['GloVe (W+W~)', 'GloVe (W)', 'GloVe (W~)', 'SGNS']
+    >>> [len(e.curve) for e in report.runs()], report.config["training"]["vocabulary_size"]
+    ([3, 2], 12)
+
+    A bad setting is refused before anything is read or trained:
+
+    >>> run_comparison(common_texts, glove_params={"callbacks": []})
+    Traceback (most recent call last):
+    ...
+    ValueError: GloVe parameters ['callbacks'] are set by run_comparison (...); remove them
     """
     from glove_gensim.corpus import Corpus
     from glove_gensim.vocab import Vocabulary

@@ -91,6 +91,15 @@ class TrainedVectors:
     cost : TrainingCost or None
     primary : bool
         Shown in the neighbour tables and maps (GloVe's W and W~ rows are not).
+
+    Examples
+    --------
+    >>> kv = KeyedVectors(2)
+    >>> kv.add_vectors(["cat", "dog"], np.eye(2))
+    >>> e = TrainedVectors("GloVe (W)", kv, seed=1, family="GloVe", implementation="GloVe", run="GloVe", view="W",
+    ...                    settings={"x_max": 10}, primary=False)
+    >>> e.run, e.view, e.curve, e.cost
+    ('GloVe', 'W', (), None)
     """
 
     name: str
@@ -117,6 +126,14 @@ class ScoreSummary:
         The mean over seeds with its bootstrap interval over items.
     coverage : float
         Fraction of the data set's items scored.
+
+    Examples
+    --------
+    >>> s = ScoreSummary("GloVe", "wordsim353", "spearman", {1: 0.60, 2: 0.64}, Interval(0.62, 0.57, 0.67), 0.98)
+    >>> round(s.mean, 3), round(s.sd, 4), s.spread
+    (0.62, 0.0283, (0.6, 0.64))
+    >>> s.to_dict()["per_seed"]
+    [{'seed': 1, 'value': 0.6}, {'seed': 2, 'value': 0.64}]
     """
 
     model: str
@@ -176,6 +193,19 @@ class Report:
     paths : dict of str to Path
     notes : list of str
     config : dict
+
+    Examples
+    --------
+    A small report over two seeds (random vectors; see :func:`build_report` for a real call):
+
+    >>> report = _example_report(seeds=(1, 2))
+    >>> report.models, report.seeds, report.entry("SGNS").seed, [(e.name, e.seed) for e in report.runs()]
+    (['GloVe', 'SGNS'], [1, 2], 1, [('GloVe', 1), ('SGNS', 1), ('GloVe', 2), ('SGNS', 2)])
+    >>> sorted(report.scores), len(report.comparisons), report.verdicts[0].n_seeds
+    (['wordsim353'], 2, 2)
+    >>> data = report.to_dict()
+    >>> data["format"], data["version"], data["seeds"]
+    ('glove_gensim.evaluation.report', 2, [1, 2])
     """
 
     models: list[str]
@@ -278,12 +308,16 @@ def compare(models: Mapping[str, KeyedVectors], losses: Mapping[str, Sequence[fl
     >>> kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
     ...                [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
     >>> other = KeyedVectors(2)
-    >>> other.add_vectors(["computer", "software", "keyboard", "internet"], [[1, 0], [0, 1], [1, 1], [1, 0.2]])
+    >>> other.add_vectors(["computer", "software", "keyboard", "internet", "news"],
+    ...                   [[1, 0], [0, 1], [1, 1], [1, 0.2], [1, 0.5]])
     >>> with tempfile.TemporaryDirectory() as out:
-    ...     report = compare({"a": kv, "b": other}, out_dir=out, similarity_sets=["wordsim353"], n_boot=100,
-    ...                      probes=["keyboard"], n_maps=1, map_method="pca")
-    >>> sorted(report.figures), [(c.model_a, c.model_b, c.n_items) for c in report.comparisons]
-    (['loss', 'neighbors_keyboard', 'similarity_scores'], [('a', 'b', 3)])
+    ...     report = compare({"a": kv, "b": other}, losses={"a": [2.0, 1.5, 1.2]}, out_dir=out,
+    ...                      similarity_sets=["wordsim353"], n_boot=100, probes=["keyboard"], n_maps=1,
+    ...                      map_method="pca")
+    >>> sorted(report.figures)
+    ['loss', 'loss_relative', 'neighbors_keyboard', 'similarity_scores']
+    >>> [(c.a, c.b, c.n_items, c.test) for c in report.comparisons]  # Williams' t needs >= 4 common pairs
+    [('a', 'b', 4, 'williams')]
     """
     if not models:
         raise ValueError("compare needs at least one model, e.g. compare({'glove': model.wv})")
@@ -347,6 +381,18 @@ def build_report(entries: Sequence[TrainedVectors], *, out_dir: str | os.PathLik
     Returns
     -------
     Report
+
+    Examples
+    --------
+    The entries of a small two-seed report, reported again with the first seed only:
+
+    >>> entries = [e for e in _example_report(seeds=(1, 2)).entries if e.seed == 1]
+    >>> report = build_report(entries, out_dir=None, similarity_sets=["wordsim353"], analogy_methods=(),
+    ...                       n_boot=50, n_maps=0, k=3, probes=["tiger"], title="One seed")
+    >>> report.seeds, [(c.a, c.b, c.seed, c.test) for c in report.comparisons], report.config["title"]
+    ([1], [('GloVe', 'SGNS', 1, 'williams')], 'One seed')
+    >>> report.verdicts[0].n_seeds, report.neighbors.probes[0], len(report.neighbors.neighbors["tiger"]["SGNS"])
+    (1, 'tiger', 3)
     """
     entries = _check_entries(entries)
     check_report_options(n_boot=n_boot, k=k, n_default_probes=n_default_probes, n_maps=n_maps,
@@ -612,3 +658,21 @@ def _figures(last: Sequence[TrainedVectors], scores, datasets, questions_name: s
                                                             method=map_method)
     return figures
 
+
+
+def _example_report(seeds: Sequence[int] = (1, 2)) -> Report:
+    """The small report the examples use: random 8-d vectors of wordsim353's words, one GloVe and one
+    SGNS model per seed, a two-epoch curve and a made-up cost; nothing written."""
+    words = sorted({w for pair in read_word_pairs("wordsim353").pairs for w in pair})
+    curve = (CurvePoint(1, 0.5, 0.8, {}), CurvePoint(2, 1.0, 0.4, {}))
+    cost = TrainingCost(seconds=1.5, train_seconds=1.0, peak_memory_bytes=300 * 2 ** 20, tokens=60_000, epochs=2)
+    entries = []
+    for s in seeds:
+        for i, name in enumerate(FAMILIES):
+            kv = KeyedVectors(8)
+            kv.add_vectors(words, np.random.default_rng(10 * s + i).normal(size=(len(words), 8)).astype(np.float32))
+            entries.append(TrainedVectors(name, kv, seed=s, family=name, implementation=name, run=name,
+                                          settings={"vector_size": 8}, curve=curve, cost=cost))
+    return build_report(entries, out_dir=None, similarity_sets=["wordsim353"], analogy_methods=(), n_boot=50,
+                        n_maps=0, n_default_probes=2,
+                        extra_config={"training": {"corpus_tokens_in_vocabulary": cost.tokens}})

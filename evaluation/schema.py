@@ -38,7 +38,20 @@ def _is_type(value: Any, name: str) -> bool:
 
 
 def validate(instance: Any, schema: dict[str, Any], root: dict[str, Any] | None = None, path: str = "$") -> list[str]:
-    """Errors of ``instance`` against ``schema`` (empty when valid), each naming its JSON path."""
+    """Errors of ``instance`` against ``schema`` (empty when valid), each naming its JSON path.
+
+    Examples
+    --------
+    >>> schema = {"type": "array", "items": {"$ref": "#/$defs/score"},
+    ...           "$defs": {"score": {"type": "object", "required": ["set"], "additionalProperties": False,
+    ...                               "properties": {"set": {"type": "string"}, "n": {"type": "integer"}}}}}
+    >>> validate([{"set": "wordsim353", "n": 353}, {"n": True, "x": 1}], schema)
+    ["$[1]: missing required key 'set'", '$[1].n: expected integer, got bool', "$[1]: unexpected key 'x'"]
+    >>> validate(1, {"type": "number", "format": "float"})
+    Traceback (most recent call last):
+    ...
+    ValueError: schema at $ uses unsupported keywords ['format']
+    """
     root = schema if root is None else root
     unknown = set(schema) - _KEYWORDS
     if unknown:
@@ -87,7 +100,14 @@ def validate(instance: Any, schema: dict[str, Any], root: dict[str, Any] | None 
 
 
 def load_schema() -> dict[str, Any]:
-    """The report schema shipped beside this module."""
+    """The report schema shipped beside this module.
+
+    Examples
+    --------
+    >>> schema = load_schema()
+    >>> schema["type"], "comparisons" in schema["required"]
+    ('object', True)
+    """
     return json.loads(SCHEMA_PATH.read_text(encoding="utf8"))
 
 

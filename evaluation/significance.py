@@ -27,7 +27,14 @@ from scipy import stats
 
 
 class WilliamsResult(NamedTuple):
-    """Williams' t, its degrees of freedom ``n - 3`` and the two-sided p-value."""
+    """Williams' t, its degrees of freedom ``n - 3`` and the two-sided p-value.
+
+    Examples
+    --------
+    >>> t, df, p = williams_t(0.7, 0.5, 0.6, 103)
+    >>> round(t, 2), df, p < 0.01
+    (3.11, 100, True)
+    """
 
     t: float
     df: int

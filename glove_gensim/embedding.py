@@ -406,8 +406,8 @@ class EmbeddingModel:
         --------
         >>> from gensim.test.utils import common_texts
         >>> from glove_gensim.model import GloVe
-        >>> once = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3)
-        >>> twice = GloVe(vector_size=8, window=2, min_count=1).build_vocab(common_texts)
+        >>> once = GloVe(common_texts, vector_size=8, window=2, min_count=1, epochs=3, workers=1)
+        >>> twice = GloVe(vector_size=8, window=2, min_count=1, workers=1).build_vocab(common_texts)
         >>> twice.train(epochs=1).train(epochs=2).epochs_trained
         3
         >>> np.array_equal(once.wv.vectors, twice.wv.vectors)
@@ -544,11 +544,11 @@ class EmbeddingModel:
         digest = hashlib.sha256()
         for name, array in sorted(self._data_arrays().items()):
             digest.update(name.encode())
-            digest.update(np.ascontiguousarray(array).tobytes())
+            digest.update(np.ascontiguousarray(array))  # the buffer itself, not a copy
         digest.update("\n".join(self.vocabulary.words).encode("utf-8"))
         digest.update(self.vocabulary.counts.tobytes())
         volatile = {"epochs", "compute_loss", "checkpoint_every", "on_divergence", "max_restarts",
-                    "learning_rate", "n_devices"}
+                    "learning_rate", "n_devices", "engine", "workers"}
         settings = {k: json.dumps(v, sort_keys=True) for k, v in self._config().items() if k not in volatile}
         return {"data": digest.hexdigest(), "class": type(self).__name__, **settings}
 
@@ -661,8 +661,12 @@ class EmbeddingModel:
         return path
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "EmbeddingModel":
+    def load(cls, path: str | os.PathLike, **runtime: Any) -> "EmbeddingModel":
         """Load a model written by :meth:`save` (refuses corrupt, foreign or newer files).
+
+        ``runtime``: how to go on training, not what was trained (``engine``, ``workers``,
+        ``callbacks``, ``progress``, ``checkpoint_dir``...; a file holds none of them), e.g.
+        ``GloVe.load(path, engine="cpu", workers=1)``.
 
         Examples
         --------
@@ -679,9 +683,13 @@ class EmbeddingModel:
         ...         print("refused")
         refused
         """
+        unknown = sorted(set(runtime) - (cls._runtime_params - {"vocabulary", "corpus_options"}))
+        if unknown:
+            raise TypeError(f"load() takes only run-time settings, not {', '.join(unknown)} (those are "
+                            f"saved in the file); e.g. {cls.__name__}.load(path, engine='cpu', workers=1)")
         arrays, meta = load_arrays(path, cls._file_kind, cls._file_version)
         try:
-            model = cls(**meta["config"], corpus_options=CorpusOptions(**meta["corpus_options"]))
+            model = cls(**meta["config"], corpus_options=CorpusOptions(**meta["corpus_options"]), **runtime)
             model.vocabulary = Vocabulary.from_arrays(arrays, prefix="vocab_", total_tokens=meta["total_tokens"])
             model._restore_state({name[len("state/"):]: value for name, value in arrays.items()
                                   if name.startswith("state/")})

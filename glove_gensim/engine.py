@@ -18,10 +18,13 @@ ValueError: engine must be one of ('auto', 'jax', 'cpu'), not 'gpu'
 """
 from __future__ import annotations
 
+import importlib
 import importlib.metadata
 import importlib.util
 import logging
 import os
+import sys
+from typing import Any
 
 from glove_gensim.validation import check_int
 
@@ -104,3 +107,29 @@ def resolve_workers(workers: int | None) -> int:
     """
     check_int("workers", workers, 1, allow_none=True)
     return available_cores() if workers is None else int(workers)
+
+
+class _LazyModule:
+    """A module imported on first attribute access (see :func:`lazy_module`)."""
+
+    def __init__(self, name: str) -> None:
+        self._name = name
+
+    def __getattr__(self, attribute: str) -> Any:
+        return getattr(importlib.import_module(self._name), attribute)
+
+    def __repr__(self) -> str:
+        return f"<lazy module {self._name!r}>"
+
+
+def lazy_module(name: str) -> Any:
+    """``name``, imported when first used: modules that serve both engines name JAX this way,
+    so a CPU-engine run never loads it."""
+    return _LazyModule(name)
+
+
+def is_optax_transformation(value: Any) -> bool:
+    """Whether ``value`` is an ``optax.GradientTransformation`` (without importing optax: one
+    cannot exist before optax is imported)."""
+    optax = sys.modules.get("optax")
+    return optax is not None and isinstance(value, optax.GradientTransformation)

@@ -1,4 +1,4 @@
-"""``GloVe``: the gensim-style model around the JAX trainer."""
+"""``GloVe``: the gensim-style model around the JAX trainer and the compiled CPU engine."""
 from __future__ import annotations
 
 import json
@@ -8,20 +8,19 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any, Iterable
 
-import jax
-import jax.numpy as jnp
 import numpy as np
-import optax
 
-from glove_gensim import train as core
-from glove_gensim.blocks import BlockStore
+from glove_gensim import cpu_engine
 from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import EmbeddingModel, export_table
+from glove_gensim.engine import is_optax_transformation, lazy_module, resolve_workers
 from glove_gensim.validation import check_int, check_positive
 from glove_gensim.vocab import Vocabulary
 
 logger = logging.getLogger(__name__)
+jax, jnp, optax = lazy_module("jax"), lazy_module("jax.numpy"), lazy_module("optax")
+core, blocks = lazy_module("glove_gensim.train"), lazy_module("glove_gensim.blocks")
 
 OPTIMIZERS = ("adagrad", "adagrad-glove", "adam", "sgd", "adagrad-optax")
 MAX_AUTO_BATCH = 65536
@@ -52,7 +51,8 @@ def auto_batch_size(rows: np.ndarray, cols: np.ndarray, cap: int = MAX_AUTO_BATC
 
 
 class GloVe(EmbeddingModel):
-    """GloVe word vectors (Pennington et al., 2014) trained with JAX, shaped like gensim's ``Word2Vec``.
+    """GloVe word vectors (Pennington et al., 2014), shaped like gensim's ``Word2Vec``, trained by the
+    compiled CPU engine or by JAX.
 
     Parameters
     ----------
@@ -66,14 +66,17 @@ class GloVe(EmbeddingModel):
         Weighting ``f(x) = min(1, (x / x_max) ** alpha)``.
     learning_rate : float, optional
         eta; default 0.05 for the AdaGrad rules, 1e-3 for the optax ones.
-    optimizer : str or optax.GradientTransformation
-        ``"adagrad"`` (default): synchronous batched AdaGrad with glove.c's scaling, stable at
-        large batches (see :mod:`glove_gensim.train`). ``"adagrad-glove"``: glove.c's rule exactly
-        (equal to glove.c at ``batch_size=1``; unstable at large batches). ``"adam"``, ``"sgd"``,
-        ``"adagrad-optax"``: the optax optimizers (``"adam"`` is the seed article's Adam 1e-3);
-        or any ``optax.GradientTransformation``.
+    optimizer : str or optax.GradientTransformation, optional
+        ``"adagrad-glove"``: glove.c's rule exactly, entry by entry (the CPU engine's default: what
+        per-entry training is, and what matches Stanford's ``glove``; on the JAX engine equal to
+        glove.c at ``batch_size=1`` and unstable at large batches). ``"adagrad"``: synchronous
+        batched AdaGrad with glove.c's scaling, stable at large batches (the JAX engine's default;
+        see :mod:`glove_gensim.train`). ``"adam"``, ``"sgd"``, ``"adagrad-optax"``: the optax
+        optimizers (``"adam"`` is the seed article's Adam 1e-3), or any
+        ``optax.GradientTransformation``: JAX engine only. Default (``None``): the engine's default.
     batch_size : int, optional
-        Co-occurrence entries per update. Default (``None``): the largest power of two up to
+        Co-occurrence entries per update (synchronous and JAX rules; the CPU engine's
+        ``"adagrad-glove"`` updates per entry and ignores it). Default (``None``): the largest power of two up to
         65,536 at which the busiest word is expected in at most ~160 entries of a batch
         (:func:`auto_batch_size`), which keeps the batched AdaGrad stable on small vocabularies.
     epochs : int
@@ -104,7 +107,17 @@ class GloVe(EmbeddingModel):
         ``export`` (here ``"sum"``: ``W + W~``, the default; ``"word"``: ``W``; ``"context"``:
         ``W~``; ``"concat"``: ``[W, W~]``), ``callbacks``, ``compute_loss``, ``corpus_options``,
         ``progress``, ``checkpoint_dir``, ``checkpoint_every``, ``on_divergence``,
-        ``max_restarts``, ``vocabulary``, ``engine``, ``workers``.
+        ``max_restarts``, ``vocabulary``, ``engine``, ``workers``; for GloVe:
+
+        ``engine``: ``"cpu"``, compiled numba loops over host tables (:mod:`glove_gensim.cpu_engine`),
+        without JAX; ``"jax"``, the JAX trainer (accelerators, device sharding, blocks, optax);
+        ``"auto"`` (default), ``"jax"`` when JAX sees an accelerator or the settings need JAX (an
+        optax optimizer, ``shard_tables``, ``block_size``, ``n_devices``), else ``"cpu"``; the log
+        says which and why. Both engines start from the same tables for a seed, visit the entries
+        in the same order and save the same files.
+        ``workers``: CPU engine threads (default: every available core). They share the tables
+        without locks, as glove.c's threads do, so with several threads results depend on
+        scheduling; with ``workers=1`` they are deterministic (and checkpoints resume bit for bit).
 
     Examples
     --------
@@ -126,7 +139,7 @@ class GloVe(EmbeddingModel):
 
     def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None, *,
                  window: int = 10, x_max: float = 100.0, alpha: float = 0.75,
-                 learning_rate: float | None = None, optimizer: str | optax.GradientTransformation = "adagrad",
+                 learning_rate: float | None = None, optimizer: str | optax.GradientTransformation | None = None,
                  batch_size: int | None = None, epochs: int = 25, symmetric: bool = True,
                  distance_weighting: bool = True, memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT,
                  n_devices: int | None = None, shard_tables: bool = False, block_size: int | None = None,
@@ -137,7 +150,7 @@ class GloVe(EmbeddingModel):
         self.alpha = alpha
         self.optimizer = optimizer
         self.learning_rate = learning_rate if learning_rate is not None else (
-            0.05 if optimizer in ("adagrad", "adagrad-glove") else _OPTAX_DEFAULT_RATE)
+            0.05 if optimizer in (None, "adagrad", "adagrad-glove") else _OPTAX_DEFAULT_RATE)
         self.batch_size = batch_size
         self.symmetric = symmetric
         self.distance_weighting = distance_weighting
@@ -188,11 +201,17 @@ class GloVe(EmbeddingModel):
         check_positive("alpha", self.alpha, allow_zero=True)
         check_positive("learning_rate", self.learning_rate)
         parse_memory(self.memory_limit)
+        self._engine = cpu_engine.select_engine(self.engine, cpu_engine.cpu_engine_refusal(
+            self.optimizer, shard_tables=self.shard_tables, block_size=self.block_size,
+            out_of_core=self.out_of_core, n_devices=self.n_devices))
+        self._n_threads = resolve_workers(self.workers)
+        if self.optimizer is None:
+            self.optimizer = cpu_engine.default_optimizer(self._engine)
         self._transformation()
 
     def _transformation(self) -> str | optax.GradientTransformation:
         """The update rule for :func:`glove_gensim.train.make_rule`."""
-        if isinstance(self.optimizer, optax.GradientTransformation):
+        if is_optax_transformation(self.optimizer):
             return self.optimizer
         named = {"adagrad": "sync", "adagrad-glove": "glove"}
         if self.optimizer in named:
@@ -286,11 +305,16 @@ class GloVe(EmbeddingModel):
         return self._auto_batch[1]
 
     def _init_state(self) -> None:
+        if self._engine == "cpu":
+            self._params, self._opt_state = cpu_engine.init_tables(self.seed, len(self.vocabulary), self.vector_size)
+            return
         key = jax.random.PRNGKey(self.seed)
         self._params = core.init_params(key, len(self.vocabulary), self.vector_size)
         self._opt_state = self._rule().init(self._params)
 
-    def _rule(self) -> core.UpdateRule:
+    def _rule(self) -> core.UpdateRule | cpu_engine.CpuRule:
+        if self._engine == "cpu":
+            return cpu_engine.CpuRule(self._transformation(), self.learning_rate)
         return core.make_rule(self._transformation(), self.learning_rate, len(self.vocabulary), self.effective_batch_size)
 
     def _check_memory(self) -> None:
@@ -318,6 +342,16 @@ class GloVe(EmbeddingModel):
         return self._entries
 
     def _run_epoch(self, epoch: int) -> tuple[float, int]:
+        if self._engine == "cpu":
+            if self._entries is None:
+                self._entries = cpu_engine.host_entries(self.cooccurrence.rows, self.cooccurrence.cols,
+                                                        self.cooccurrence.values, len(self.vocabulary),
+                                                        self.x_max, self.alpha)
+            rule = self._rule()
+            cost = cpu_engine.run_epoch(rule, self._params, self._opt_state, self._entries,
+                                        cpu_engine.epoch_keys(self.seed, epoch), self._n_threads,
+                                        self.effective_batch_size if rule.name == "sync" else 1)
+            return cost / len(self._entries), len(self._entries)
         batch_size = self.effective_batch_size
         n_devices = core.usable_devices(batch_size, self.n_devices)
         mesh, rule = core.data_mesh(n_devices), self._rule()
@@ -336,10 +370,10 @@ class GloVe(EmbeddingModel):
             total = total + cost
         return float(total) / store.n_entries, store.n_entries
 
-    def _block_store(self) -> BlockStore:
+    def _block_store(self) -> blocks.BlockStore:
         if self._entries is None:
             self._check_memory()
-            self._entries = BlockStore(self.cooccurrence.rows, self.cooccurrence.cols, self.cooccurrence.values,
+            self._entries = blocks.BlockStore(self.cooccurrence.rows, self.cooccurrence.cols, self.cooccurrence.values,
                                        len(self.vocabulary), self.x_max, self.alpha, self.effective_batch_size,
                                        self.block_size, self.seed, self.out_of_core)
         return self._entries
@@ -361,13 +395,15 @@ class GloVe(EmbeddingModel):
         return {"rows": self.cooccurrence.rows, "cols": self.cooccurrence.cols, "values": self.cooccurrence.values}
 
     def _snapshot(self):
+        if self._engine == "cpu":  # its tables change in place
+            return cpu_engine.copy_tables(self._params, self._opt_state)
         return self._params, self._opt_state
 
     def _rollback(self, snapshot) -> None:
         self._params, self._opt_state = snapshot
 
     def _stacked_vectors(self) -> np.ndarray:
-        return np.asarray(self._params.vectors)
+        return np.array(self._params.vectors)  # a copy: the CPU engine's tables change in place
 
     @property
     def word_vectors(self) -> np.ndarray:
@@ -406,10 +442,12 @@ class GloVe(EmbeddingModel):
         >>> word_biases.shape, context_biases.shape
         ((12,), (12,))
         """
-        biases, n = np.asarray(self._params.biases), len(self.vocabulary)
+        biases, n = np.array(self._params.biases), len(self.vocabulary)
         return biases[:n], biases[n:2 * n]
 
     def _state_arrays(self) -> dict[str, np.ndarray]:
+        if self._engine == "cpu":
+            return {**cpu_engine.state_arrays(self._params, self._opt_state), **self._data_arrays()}
         n_rows = 2 * len(self.vocabulary)
         params, opt_state = core.unpad_rows((self._params, self._opt_state), n_rows)
         arrays = {"vectors": np.asarray(params.vectors), "biases": np.asarray(params.biases), **self._data_arrays()}
@@ -419,6 +457,10 @@ class GloVe(EmbeddingModel):
     def _restore_state(self, arrays: dict[str, np.ndarray]) -> None:
         self.cooccurrence = Cooccurrence(arrays["rows"], arrays["cols"], arrays["values"], self.vocabulary,
                                          self.window, self.symmetric, self.distance_weighting)
+        self._entries = None
+        if self._engine == "cpu":
+            self._params, self._opt_state = cpu_engine.restore_tables(arrays)
+            return
         self._params = core.GloVeParams(jnp.asarray(arrays["vectors"]), jnp.asarray(arrays["biases"]))
         template = self._rule().init(self._params)
         leaves, treedef = jax.tree.flatten(template)
@@ -430,7 +472,7 @@ class GloVe(EmbeddingModel):
         self._entries = None
 
     def _config(self) -> dict:
-        if isinstance(self.optimizer, optax.GradientTransformation):
+        if is_optax_transformation(self.optimizer):
             raise ValueError("a model trained with a custom optax transformation cannot be saved with "
                              "its optimizer; use a named optimizer, or save model.wv instead")
         return super()._config()

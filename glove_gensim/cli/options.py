@@ -484,11 +484,11 @@ def add_engine_flags(flags: Flags, group, target: str, engines: Sequence[str], m
     >>> library_kwargs(flags.parser.parse_args(["--engine", "cpu", "--threads", "2"]), GLOVE)
     {'engine': 'cpu', 'workers': 2}
     """
-    flags.add(group, "--engine", choices=tuple(engines), bind=[target], optional=True,
+    flags.add(group, "--engine", choices=tuple(engines), bind=[target],
               help="auto: JAX when it sees an accelerator, the compiled CPU engine otherwise; jax: "
                    f"JAX on its default device; cpu: the compiled CPU engine{more}")
     flags.add(group, "--threads", type=int_at_least(1), metavar="N", bind=[target], parameter="workers",
-              optional=True, help="training threads of the CPU engine (default: every available core)")
+              help="training threads of the CPU engine (default: every available core)")
 
 
 def add_evaluation_flags(parser: argparse.ArgumentParser) -> None:

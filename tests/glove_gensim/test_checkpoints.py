@@ -7,7 +7,7 @@ from glove_gensim.files import CorruptFileError
 from glove_gensim.model import GloVe
 from tests.conftest import random_documents
 
-SMALL = dict(vector_size=8, window=3, min_count=2, x_max=10.0, batch_size=64)
+SMALL = dict(vector_size=8, window=3, min_count=2, x_max=10.0, batch_size=64, workers=1)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,7 @@ from glove_gensim.model import GloVe, auto_batch_size
 from glove_gensim.vocab import Vocabulary
 from tests.conftest import random_documents
 
-SMALL = dict(vector_size=8, window=3, min_count=2, x_max=10.0, epochs=3, batch_size=64)
+SMALL = dict(vector_size=8, window=3, min_count=2, x_max=10.0, epochs=3, batch_size=64, workers=1)
 
 
 @pytest.fixture(scope="module")
@@ -67,7 +67,7 @@ def test_a_run_that_cannot_fit_says_so_before_training(documents, monkeypatch):
     from glove_gensim import train as core
 
     monkeypatch.setattr(core, "available_bytes", lambda device: 1000)
-    model = GloVe(**SMALL)
+    model = GloVe(engine="jax", **SMALL)
     model.build_vocab(documents)
     with pytest.raises(MemoryError, match="training needs about .* GB but"):
         model.train()

@@ -33,8 +33,14 @@ BASELINE_FLAGS = ["--engine", "jax", "--vector-size", "8", "--window", "3", "--m
                   "--epochs", "60", "-q"]
 
 
+JAX_ENGINE_FLAGS = [*TRAIN_FLAGS, "--engine", "jax"]
+CPU_ENGINE_FLAGS = [*TRAIN_FLAGS, "--engine", "cpu", "--threads", "1"]
+
+
 @pytest.mark.slow
-@pytest.mark.parametrize("command, flags, kill_points", [("train", TRAIN_FLAGS, 12), ("baseline", BASELINE_FLAGS, 9)])
+@pytest.mark.parametrize("command, flags, kill_points", [("train", JAX_ENGINE_FLAGS, 12), ("baseline", BASELINE_FLAGS, 9),
+                                                         ("train", CPU_ENGINE_FLAGS, 8)],
+                         ids=["train-jax", "baseline", "train-cpu"])
 def test_training_killed_at_random_points_resumes_to_identical_vectors(corpus, tmp_path, cli_env, command, flags,
                                                                        kill_points):
     reference = tmp_path / "reference"
