@@ -71,6 +71,11 @@ class CpuConfig(NamedTuple):
         Negatives drawn per pair.
     workers : int
         Threads, each training a contiguous share of the documents.
+
+    Examples
+    --------
+    >>> CpuConfig(window=5, negative=5, workers=2).negative
+    5
     """
 
     window: int
@@ -79,7 +84,13 @@ class CpuConfig(NamedTuple):
 
 
 def divergence_message(epoch: int, loss: float, alpha: float) -> str:
-    """What a diverged CPU epoch tells the user."""
+    """What a diverged CPU epoch tells the user.
+
+    Examples
+    --------
+    >>> print(divergence_message(2, float("nan"), 0.5))
+    SkipGramNS diverged: the loss became nan in epoch 3 with alpha=0.5 on the CPU engine; ... alpha=0.25)) ...
+    """
     return (f"SkipGramNS diverged: the loss became {loss} in epoch {epoch + 1} with alpha={alpha} on the CPU "
             f"engine; the model keeps the parameters of epoch {epoch}. Train again with a smaller alpha "
             f"(e.g. SkipGramNS(..., alpha={alpha / 2:g})) or check the initial vectors for NaN.")
@@ -87,7 +98,14 @@ def divergence_message(epoch: int, loss: float, alpha: float) -> str:
 
 def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:
     """word2vec's ``expTable`` (sigmoid at ``(i / 1000 * 2 - 1) * 6``) and gensim's ``LOG_TABLE``
-    (its log), float32 ``[1000]`` each."""
+    (its log), float32 ``[1000]`` each.
+
+    Examples
+    --------
+    >>> exp_table, log_table = sigmoid_tables()
+    >>> exp_table.shape, float(exp_table[500]), float(log_table[500])
+    ((1000,), 0.5, -0.6931471824645996)
+    """
     x = (np.arange(EXP_TABLE_SIZE, dtype=np.float64) / EXP_TABLE_SIZE * 2.0 - 1.0) * MAX_EXP
     sigmoid = 1.0 / (1.0 + np.exp(-x))
     return sigmoid.astype(np.float32), np.log(sigmoid).astype(np.float32)
@@ -95,19 +113,38 @@ def sigmoid_tables() -> tuple[np.ndarray, np.ndarray]:
 
 def sample_thresholds(keep: np.ndarray) -> np.ndarray:
     """gensim's ``sample_int``: ``round(keep * 2**32)``, uint64 ``[V]``; a word is kept when its
-    threshold is at least a 32-bit random number."""
+    threshold is at least a 32-bit random number.
+
+    Examples
+    --------
+    >>> sample_thresholds(np.array([1.0, 0.5])).tolist()
+    [4294967296, 2147483648]
+    """
     return np.round(np.asarray(keep, dtype=np.float64) * 2.0 ** 32).astype(np.uint64)
 
 
 def thread_seeds(seed: int, epoch: int, workers: int) -> np.ndarray:
-    """The initial 48-bit generator state of each thread in ``epoch``, uint64 ``[workers]``."""
+    """The initial 48-bit generator state of each thread in ``epoch``, uint64 ``[workers]``.
+
+    Examples
+    --------
+    >>> states = thread_seeds(seed=1, epoch=0, workers=2)
+    >>> states.tolist(), bool(np.array_equal(states, thread_seeds(1, 0, 2)))
+    ([157116034159103, 172216623892268], True)
+    """
     states = np.random.SeedSequence([int(seed), int(epoch)]).generate_state(workers, np.uint64)
     return states & _LCG_MASK
 
 
 def document_shares(doc_starts: np.ndarray, workers: int) -> np.ndarray:
     """Document index where each thread's share starts (and the end), int64 ``[workers + 1]``:
-    contiguous, balanced by tokens."""
+    contiguous, balanced by tokens.
+
+    Examples
+    --------
+    >>> document_shares(np.array([0, 5, 6, 10]), workers=2).tolist()
+    [0, 1, 3]
+    """
     n_docs = len(doc_starts) - 1
     bounds = np.searchsorted(doc_starts[:-1], np.linspace(0, doc_starts[-1], workers + 1)[:-1], side="left")
     return np.concatenate([np.minimum(bounds, n_docs), [n_docs]]).astype(np.int64)
@@ -130,6 +167,12 @@ class Sampler(NamedTuple):
         :func:`baselines.pairs.negative_table`.
     starts : int32 [n_buckets]
     shift : int
+
+    Examples
+    --------
+    >>> sampler = Sampler(np.array([2, 3]), np.zeros(4, np.int32), 0)
+    >>> sampler.shift, sampler.table.tolist()
+    (0, [2, 3])
     """
 
     table: np.ndarray
@@ -138,7 +181,14 @@ class Sampler(NamedTuple):
 
 
 def make_sampler(table: np.ndarray, bucket_bits: int = 16) -> Sampler:
-    """Index the cumulative ``table`` with ``2 ** bucket_bits`` buckets (:class:`Sampler`)."""
+    """Index the cumulative ``table`` with ``2 ** bucket_bits`` buckets (:class:`Sampler`).
+
+    Examples
+    --------
+    >>> sampler = make_sampler(np.array([4, 6, 8]), bucket_bits=2)
+    >>> sampler.shift, sampler.starts.tolist()
+    (2, [0, 1, 2])
+    """
     table = np.ascontiguousarray(table, dtype=np.int64)
     shift = max(0, int(table[-1]).bit_length() - bucket_bits)
     bounds = np.arange((int(table[-1]) >> shift) + 1, dtype=np.int64) << shift
@@ -165,7 +215,15 @@ def _draw_negatives(table, starts, shift, state, n):
 
 
 def draw_negatives(sampler: Sampler, state: int, n: int) -> tuple[np.ndarray, int]:
-    """``n`` words drawn as the kernel draws negatives, int32 ``[n]``, and the generator's next state."""
+    """``n`` words drawn as the kernel draws negatives, int32 ``[n]``, and the generator's next state.
+
+    Examples
+    --------
+    >>> from baselines.pairs import negative_table
+    >>> words, state = draw_negatives(make_sampler(negative_table(np.array([5, 3, 2]), 0.75)), 1, 5)
+    >>> words.tolist(), state
+    ([0, 0, 1, 1, 1], 223576932655868)
+    """
     out, state = _draw_negatives(sampler.table, sampler.starts, sampler.shift, np.uint64(state), n)
     return out, int(state)
 
@@ -201,6 +259,13 @@ def pair_step(vectors: np.ndarray, word_in: int, word_out: int, negatives: np.nd
         Scratch space for ``neu1e``.
     exp_table, log_table : float32 [1000]
         :func:`sigmoid_tables`.
+
+    Examples
+    --------
+    >>> vectors = np.array([[1.0, 0.0], [0.0, 0.0], [0.5, 0.5], [0.2, 0.1]], np.float32)
+    >>> loss = pair_step(vectors, 0, 0, np.array([1], np.int32), 0.1, np.empty(2, np.float32), *sigmoid_tables())
+    >>> round(loss, 4), vectors[0].round(4).tolist()
+    (1.2774, [1.008, 0.0135])
     """
     n_words = vectors.shape[0] // 2
     dim = vectors.shape[1]
@@ -249,7 +314,14 @@ def _subsample_document(ids, start, end, thresholds, subsample, state, kept):
 
 @numba.njit(cache=True)
 def kept_tokens(ids: np.ndarray, thresholds: np.ndarray, state: np.uint64) -> np.ndarray:
-    """The tokens of ``ids`` that the kernel's subsampling keeps (one document), int32."""
+    """The tokens of ``ids`` that the kernel's subsampling keeps (one document), int32.
+
+    Examples
+    --------
+    >>> thresholds = sample_thresholds(np.array([1.0, 0.0, 1.0]))  # word 1 is always dropped
+    >>> kept_tokens(np.array([0, 1, 2, 0], np.int32), thresholds, np.uint64(1)).tolist()
+    [0, 2, 0]
+    """
     kept = np.empty_like(ids)
     n, _ = _subsample_document(ids, 0, ids.shape[0], thresholds, True, state, kept)
     return kept[:n]
@@ -304,7 +376,14 @@ def _numba_threads(workers: int) -> Iterator[None]:
 
 def host_table(vectors) -> np.ndarray:
     """``vectors`` as a writable C-contiguous float32 numpy table (copied only when needed, e.g. from
-    a JAX array or a loaded file)."""
+    a JAX array or a loaded file).
+
+    Examples
+    --------
+    >>> table = np.zeros((4, 2), np.float32)
+    >>> host_table(table) is table, host_table(table.astype(np.float64)).dtype
+    (True, dtype('float32'))
+    """
     if isinstance(vectors, np.ndarray) and vectors.dtype == np.float32 and vectors.flags.c_contiguous \
             and vectors.flags.writeable:
         return vectors
@@ -342,6 +421,15 @@ def run_epoch(vectors, ids: np.ndarray, doc_starts: np.ndarray, keep: np.ndarray
     loss : float
         Summed loss of the epoch's pairs, each taken just before its update.
     n_pairs : int
+
+    Examples
+    --------
+    >>> from baselines.pairs import negative_table
+    >>> vectors = np.full((4, 2), 0.1, np.float32)
+    >>> _, loss, n_pairs = run_epoch(vectors, np.array([0, 1, 0, 1, 0]), np.array([0, 5]), np.ones(2),
+    ...                              negative_table(np.array([3, 2]), 0.75), CpuConfig(1, 1, 1), 0.025, 0.025, 1, 0)
+    >>> n_pairs, loss > 0
+    (8, True)
     """
     vectors = host_table(vectors)
     ids = np.ascontiguousarray(ids, dtype=np.int32)

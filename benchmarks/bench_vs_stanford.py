@@ -139,7 +139,7 @@ from glove_gensim.cooccur import Cooccurrence
 from glove_gensim.model import GloVe
 c = Cooccurrence.load(sys.argv[1])
 model = GloVe.from_cooccurrence(c, vector_size={vector_size}, x_max={x_max}, epochs=int(sys.argv[2]),
-                                engine=sys.argv[3], workers={threads}, seed=1)
+                                engine=sys.argv[3], workers={threads}, seed=1).train()
 scores = {{}}
 if sys.argv[4] == "1":
     sys.path.insert(0, {benchmarks!r})

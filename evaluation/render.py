@@ -3,6 +3,10 @@
 All three show the same numbers, built once by :func:`tables`; ``report.json`` holds them all.
 The examples render the small two-seed report of ``evaluation.report._example_report`` (random
 vectors of wordsim353's words, one GloVe and one SGNS model per seed, a made-up cost).
+
+This module only reads a report's attributes and never imports :mod:`evaluation.report` (which
+calls :func:`write_report`), so the two stay free of an import cycle; ``Report`` in the
+annotations names :class:`evaluation.report.Report`.
 """
 from __future__ import annotations
 
@@ -16,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from evaluation.bootstrap import Interval
-from evaluation.report import Report
 from glove_gensim.files import atomic_write
 
 logger = logging.getLogger(__name__)

@@ -29,7 +29,8 @@ Examples
 >>> rows, cols = np.array([0, 1, 1], np.int32), np.array([1, 0, 1], np.int32)
 >>> entries = host_entries(rows, cols, np.array([3.0, 3.0, 1.0]), n_words=2, x_max=10.0, alpha=0.75)
 >>> params, accumulators = init_tables(seed=1, n_words=2, dim=4)
->>> costs = [run_epoch(CpuRule("glove", 0.05), params, accumulators, entries, epoch_keys(1, e), 1)
+>>> from glove_gensim.rules import GloveAdaGrad
+>>> costs = [run_epoch(GloveAdaGrad(0.05), params, accumulators, entries, epoch_keys(1, e), 1)
 ...          for e in range(50)]
 >>> costs[-1] < 0.1 * costs[0]
 True
@@ -37,7 +38,6 @@ True
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import numba
@@ -49,16 +49,15 @@ from numba.extending import intrinsic
 
 from glove_gensim.engine import is_optax_transformation, resolve_engine
 from glove_gensim.host_random import epoch_keys, feistel_half_bits, init_tables as _init_values, shuffled_position
+from glove_gensim.rules import GRAD_CLIP, UpdateRule
 from glove_gensim.validation import check_int
 
 logger = logging.getLogger(__name__)
 
-__all__ = ["CpuRule", "HostTables", "ENTRY_DTYPE", "cpu_engine_refusal", "select_engine", "default_optimizer",
+__all__ = ["HostTables", "ENTRY_DTYPE", "cpu_engine_refusal", "select_engine", "default_optimizer",
            "init_tables", "host_entries", "run_epoch", "copy_tables", "state_arrays", "restore_tables",
            "epoch_keys"]
 
-GRAD_CLIP = 100.0
-RULES = ("glove", "sync")
 OPTAX_OPTIMIZERS = ("adam", "sgd", "adagrad-optax")
 ENTRY_DTYPE = np.dtype([("row", np.int32), ("col", np.int32), ("log_x", np.float32), ("weight", np.float32)])
 # Reassociation lets LLVM vectorise the dot products and row updates; NaN and infinity keep their
@@ -80,36 +79,32 @@ class HostTables(NamedTuple):
         W (rows ``0..V-1``) over W~ (rows ``V..2V-1``).
     biases : float32 [2V]
         b over b~.
+
+    Examples
+    --------
+    >>> tables = HostTables(np.zeros((4, 2), np.float32), np.zeros(4, np.float32))
+    >>> tables.vectors.shape, tables.biases.shape
+    ((4, 2), (4,))
     """
 
     vectors: np.ndarray
     biases: np.ndarray
 
 
-@dataclass(frozen=True)
-class CpuRule:
-    """An update rule for the CPU engine, dispatched on ``name`` (any object with ``name`` and
-    ``learning_rate`` attributes, e.g. the JAX engine's rule objects, is accepted as well).
-
-    Parameters
-    ----------
-    name : {"glove", "sync"}
-    learning_rate : float
-        eta.
-    """
-
-    name: str
-    learning_rate: float = 0.05
-
-    def __post_init__(self) -> None:
-        if self.name not in RULES:
-            raise ValueError(f"the CPU engine's rule must be one of {RULES}, not {self.name!r}")
-
-
 def cpu_engine_refusal(optimizer: Any, *, shard_tables: bool = False, block_size: int | None = None,
                        out_of_core: bool = False, n_devices: int | None = None) -> str | None:
     """Why the CPU engine cannot train with these settings (``None`` when it can; an optimizer
-    that is neither named nor optax is left for the model's own validation to name)."""
+    that is neither named nor optax is left for the model's own validation to name).
+
+    Examples
+    --------
+    >>> cpu_engine_refusal("adagrad-glove") is None
+    True
+    >>> cpu_engine_refusal("adam")
+    "optimizer='adam' (an optax optimizer)"
+    >>> cpu_engine_refusal("adagrad", n_devices=2)
+    'n_devices=2 (a JAX device placement)'
+    """
     if optimizer in OPTAX_OPTIMIZERS or is_optax_transformation(optimizer):
         return f"optimizer={optimizer!r} (an optax optimizer)"
     for name, value in (("shard_tables", shard_tables), ("block_size", block_size),
@@ -122,7 +117,19 @@ def cpu_engine_refusal(optimizer: Any, *, shard_tables: bool = False, block_size
 def select_engine(engine: str, refusal: str | None) -> str:
     """``"jax"`` or ``"cpu"``: :func:`glove_gensim.engine.resolve_engine`, except that ``"auto"``
     falls back to ``"jax"`` when the settings need it (``refusal``, from
-    :func:`cpu_engine_refusal`) and an explicit ``"cpu"`` is refused for them."""
+    :func:`cpu_engine_refusal`) and an explicit ``"cpu"`` is refused for them.
+
+    Examples
+    --------
+    >>> select_engine("auto", cpu_engine_refusal("adam"))
+    'jax'
+    >>> select_engine("cpu", None)
+    'cpu'
+    >>> select_engine("cpu", cpu_engine_refusal("adam"))
+    Traceback (most recent call last):
+    ...
+    ValueError: engine='cpu' cannot train with optimizer='adam' (an optax optimizer): ...
+    """
     if engine == "auto" and refusal is not None:
         logger.info("engine='auto': training with the JAX engine, as %s needs it", refusal)
         return "jax"
@@ -135,12 +142,25 @@ def select_engine(engine: str, refusal: str | None) -> str:
 
 def default_optimizer(engine: str) -> str:
     """glove.c's exact rule (``"adagrad-glove"``) per entry on ``"cpu"``; the synchronous batched
-    ``"adagrad"`` on ``"jax"``."""
+    ``"adagrad"`` on ``"jax"``.
+
+    Examples
+    --------
+    >>> default_optimizer("cpu"), default_optimizer("jax")
+    ('adagrad-glove', 'adagrad')
+    """
     return "adagrad-glove" if engine == "cpu" else "adagrad"
 
 
 def init_tables(seed: int, n_words: int, dim: int) -> tuple[HostTables, HostTables]:
-    """The JAX engine's initial tables for ``seed`` (bit for bit) and accumulators at 1."""
+    """The JAX engine's initial tables for ``seed`` (bit for bit) and accumulators at 1.
+
+    Examples
+    --------
+    >>> params, accumulators = init_tables(seed=1, n_words=2, dim=3)
+    >>> params.vectors.shape, float(accumulators.biases.min()), float(accumulators.vectors.max())
+    ((4, 3), 1.0, 1.0)
+    """
     vectors, biases = _init_values(seed, n_words, dim)
     return HostTables(vectors, biases), HostTables(np.ones_like(vectors), np.ones_like(biases))
 
@@ -152,6 +172,13 @@ def host_entries(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_words
 
     The same float32 values as :func:`glove_gensim.train.host_entries`, computed a chunk at a time
     so that temporaries stay small beside the entries themselves.
+
+    Examples
+    --------
+    >>> entries = host_entries(np.array([0, 1]), np.array([1, 0]), np.array([10.0, 1.0]), n_words=2,
+    ...                        x_max=10.0, alpha=1.0)
+    >>> entries["col"].tolist(), entries["weight"].tolist()
+    ([3, 2], [1.0, 0.10000000149011612])
     """
     entries = np.empty(len(rows), ENTRY_DTYPE)
     for start in range(0, len(rows), _FILL_CHUNK):
@@ -292,15 +319,17 @@ def _sync_epoch(vectors, biases, acc_v, acc_b, entries, n_padded, half, round_ke
     return total
 
 
-def run_epoch(rule: Any, params: HostTables, accumulators: HostTables, entries: np.ndarray,
+def run_epoch(rule: UpdateRule, params: HostTables, accumulators: HostTables, entries: np.ndarray,
               round_keys: np.ndarray, n_threads: int, batch_size: int = 1) -> float:
     """One epoch over ``entries`` (from :func:`host_entries`) in the order keyed by ``round_keys``
     (``uint32 [4]``, :func:`epoch_keys`), updating ``params`` and ``accumulators`` in place.
 
     Parameters
     ----------
-    rule
-        Has ``name`` (``"glove"`` or ``"sync"``) and ``learning_rate``.
+    rule : UpdateRule
+        Dispatched on ``rule.name``: ``"glove"`` (:class:`glove_gensim.rules.GloveAdaGrad`) or
+        ``"sync"`` (:class:`glove_gensim.rules.SyncAdaGrad` or ``DenseSyncAdaGrad``), with its
+        ``learning_rate``; other rules need ``engine="jax"``.
     n_threads : int
         Threads (at most numba's thread pool are run at once; more shares are run in turn).
     batch_size : int
@@ -312,6 +341,16 @@ def run_epoch(rule: Any, params: HostTables, accumulators: HostTables, entries: 
     float
         Sum over the epoch of each entry's ``0.5 f diff^2`` just before its update (glove.c's
         printed cost is this over the number of entries); per-thread partial sums, then added.
+
+    Examples
+    --------
+    >>> entries = host_entries(np.array([0, 1]), np.array([1, 0]), np.array([3.0, 3.0]), 2, 10.0, 0.75)
+    >>> params, accumulators = init_tables(seed=1, n_words=2, dim=4)
+    >>> from glove_gensim.rules import SyncAdaGrad
+    >>> first = run_epoch(SyncAdaGrad(0.05), params, accumulators, entries, epoch_keys(1, 0), 2, batch_size=2)
+    >>> second = run_epoch(SyncAdaGrad(0.05), params, accumulators, entries, epoch_keys(1, 1), 2, batch_size=2)
+    >>> second < first
+    True
     """
     keys = np.asarray(round_keys, np.uint64)
     eta, clip = np.float32(rule.learning_rate), np.float32(GRAD_CLIP)
@@ -330,19 +369,46 @@ def run_epoch(rule: Any, params: HostTables, accumulators: HostTables, entries: 
 
 
 def copy_tables(params: HostTables, accumulators: HostTables) -> tuple[HostTables, HostTables]:
-    """Copies to fall back to (the engine updates its tables in place)."""
+    """Copies to fall back to (the engine updates its tables in place).
+
+    Examples
+    --------
+    >>> params, accumulators = init_tables(seed=1, n_words=2, dim=3)
+    >>> saved, _ = copy_tables(params, accumulators)
+    >>> params.vectors[0, 0] = 9.0
+    >>> float(saved.vectors[0, 0]) == 9.0
+    False
+    """
     return HostTables(params.vectors.copy(), params.biases.copy()), \
         HostTables(accumulators.vectors.copy(), accumulators.biases.copy())
 
 
 def state_arrays(params: HostTables, accumulators: HostTables) -> dict[str, np.ndarray]:
-    """The saved state, named as the JAX engine names it (``opt_000``/``opt_001``: accumulators)."""
+    """The saved state, named as the JAX engine names it (``opt_000``/``opt_001``: accumulators).
+
+    Examples
+    --------
+    >>> sorted(state_arrays(*init_tables(seed=1, n_words=2, dim=3)))
+    ['biases', 'opt_000', 'opt_001', 'vectors']
+    """
     return {"vectors": params.vectors, "biases": params.biases,
             "opt_000": accumulators.vectors, "opt_001": accumulators.biases}
 
 
 def restore_tables(arrays: dict[str, np.ndarray]) -> tuple[HostTables, HostTables]:
-    """Writable float32 tables from :func:`state_arrays`'s layout (refused if shapes disagree)."""
+    """Writable float32 tables from :func:`state_arrays`'s layout (refused if shapes disagree).
+
+    Examples
+    --------
+    >>> arrays = state_arrays(*init_tables(seed=1, n_words=2, dim=3))
+    >>> params, accumulators = restore_tables(arrays)
+    >>> bool(np.array_equal(params.vectors, arrays["vectors"])), params.vectors.flags.writeable
+    (True, True)
+    >>> restore_tables(dict(arrays, opt_001=np.ones(3)))
+    Traceback (most recent call last):
+    ...
+    ValueError: optimizer state does not match the model's shape
+    """
     def table(name):
         return np.array(arrays[name], dtype=np.float32, order="C")
 

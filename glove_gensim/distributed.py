@@ -8,7 +8,7 @@ blank line ``\\n[ \\t\\r\\f\\v]*\\n`` in paragraph mode, the end of a line with
 UTF-8 decoder always starts on an ASCII byte. Each partition is read and counted in a Dask task
 by the single-process code (the corpus options travel with the task; the tokenizer is rebuilt in
 the worker), which returns a word ``Counter`` (vocabulary pass) or
-:class:`~glove_gensim.cooccur.PartialCounts` (co-occurrence pass, bounded by ``memory_limit`` and
+:class:`~glove_gensim.counting.PartialCounts` (co-occurrence pass, bounded by ``memory_limit`` and
 spilling under ``tmp_dir`` on its worker). Results are summed by a tree reduction that runs on
 the workers, so only the final table travels to the client.
 
@@ -67,8 +67,8 @@ import numba
 import numpy as np
 
 from glove_gensim.corpus import Corpus, CorpusOptions, compression_of, iter_text_documents
+from glove_gensim.counting import CHUNK_TOKENS, PartialCounts, count_partial, log_plan
 from glove_gensim.validation import check_int
-from glove_gensim.vocab import Vocabulary
 
 logger = logging.getLogger(__name__)
 
@@ -267,23 +267,29 @@ def _count_words(partition: Partition, options: CorpusOptions,
 
 
 def _merge_words(*parts: tuple[Counter, int]) -> tuple[Counter, int]:
-    """Merge consecutive partitions' counters, in order (first appearance is kept)."""
-    return Vocabulary.merge_counters(c for c, _ in parts), sum(t for _, t in parts)
+    """Merge consecutive partitions' counters, in order.
+
+    Words keep the order of their first appearance in the whole corpus (a word new to part ``k``
+    comes after every word of parts ``< k``), so the merged counter lists words as one pass over
+    the whole corpus would. The inputs are not modified.
+    """
+    merged: Counter = Counter()
+    for counter, _ in parts:
+        merged.update(counter)
+    return merged, sum(t for _, t in parts)
 
 
-def _count_pairs(partition: Partition, options: CorpusOptions, vocabulary: Vocabulary, window: int,
+def _count_pairs(partition: Partition, options: CorpusOptions, vocabulary, window: int,
                  symmetric: bool, distance_weighting: bool, memory_limit: int | None, tmp_dir,
                  chunk_tokens: int) -> "PackedCounts":
-    from glove_gensim.cooccur import count_partial
-
     partial = count_partial(iter_partition(partition, options), vocabulary, window, symmetric,
-                            distance_weighting, memory_limit, tmp_dir, False, chunk_tokens)
+                            distance_weighting, memory_limit, tmp_dir, False, chunk_tokens, threads=1)
     return PackedCounts.pack(partial, len(vocabulary))
 
 
 @dataclass
 class PackedCounts:
-    """:class:`~glove_gensim.cooccur.PartialCounts` in compact CSR form, for shipping between processes.
+    """:class:`~glove_gensim.counting.PartialCounts` in compact CSR form, for shipping between processes.
 
     Rows become an ``indptr``; columns are uint16 when the vocabulary allows it and integer values
     int32 when they fit, so a table travels in 6 bytes per entry instead of 16.
@@ -291,6 +297,7 @@ class PackedCounts:
     Examples
     --------
     >>> from glove_gensim.cooccur import count_partial
+    >>> from glove_gensim.vocab import Vocabulary
     >>> vocab = Vocabulary(["a", "b"], [2, 1])
     >>> partial = count_partial([["a", "b", "a"]], vocab, 2, True, True, None)
     >>> packed = PackedCounts.pack(partial, len(vocab))
@@ -323,10 +330,8 @@ class PackedCounts:
             values = values.astype(np.int32, copy=False)
         return cls(indptr, cols, values, scale, window, n_documents, n_shards)
 
-    def unpack(self):
-        """The :class:`~glove_gensim.cooccur.PartialCounts` (int32 rows/cols, int64 or float64 values)."""
-        from glove_gensim.cooccur import PartialCounts
-
+    def unpack(self) -> PartialCounts:
+        """The :class:`~glove_gensim.counting.PartialCounts` (int32 rows/cols, int64 or float64 values)."""
         n_words = len(self.indptr) - 1
         rows = np.repeat(np.arange(n_words, dtype=np.int32), np.diff(self.indptr))
         values = self.values.astype(np.float64 if self.values.dtype.kind == "f" else np.int64)
@@ -373,6 +378,7 @@ def add_packed(*parts: PackedCounts) -> PackedCounts:
     Examples
     --------
     >>> from glove_gensim.cooccur import count_partial
+    >>> from glove_gensim.vocab import Vocabulary
     >>> vocab = Vocabulary(["a", "b"], [2, 1])
     >>> first = count_partial([["a", "b", "a"]], vocab, 2, True, True, None)
     >>> second = count_partial([["b", "b"]], vocab, 2, True, True, None)
@@ -484,18 +490,20 @@ def _map_reduce(client, leaves: list, combine, fan_in: int):
             future.release()
 
 
-def build_vocabulary(documents, min_count: int = 5, max_vocab_size: int | None = None,
-                     max_final_vocab: int | None = None, client=None, workers: int | None = None,
-                     n_partitions: int | None = None, partition_bytes: int | None = None,
-                     fan_in: int = FAN_IN) -> Vocabulary:
-    """:meth:`Vocabulary.build` of a file corpus on Dask (same words, counts and order).
+def count_words(documents, max_vocab_size: int | None = None, client=None, workers: int | None = None,
+                n_partitions: int | None = None, partition_bytes: int | None = None,
+                fan_in: int = FAN_IN) -> tuple[Counter, int]:
+    """Word counts of a file corpus on Dask, words in order of first appearance, and the token total.
+
+    What :meth:`Vocabulary.build(..., backend="dask") <glove_gensim.vocab.Vocabulary.build>`
+    turns into the same vocabulary as one process does.
 
     Parameters
     ----------
     documents : Corpus or path
         A corpus read from files (options such as the tokenizer are used in the workers).
-    min_count, max_vocab_size, max_final_vocab
-        As :meth:`Vocabulary.build` (``max_vocab_size`` prunes per partition).
+    max_vocab_size : int, optional
+        As :meth:`~glove_gensim.vocab.Vocabulary.build` (prunes per partition, then the merge).
     client : dask.distributed.Client, optional
         ``None``: a LocalCluster of ``workers`` processes for this call.
     n_partitions, partition_bytes : int, optional
@@ -509,13 +517,11 @@ def build_vocabulary(documents, min_count: int = 5, max_vocab_size: int | None =
     >>> from gensim.test.utils import datapath
     >>> corpus = Corpus(datapath("lee_background.cor"), line_is_document=True)
     >>> with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
-    ...     vocab = build_vocabulary(corpus, min_count=5, client=client, n_partitions=3)
-    >>> vocab == Vocabulary.build(corpus, min_count=5), vocab.words[:3]
-    (True, ['the', 'to', 'of'])
+    ...     counter, total = count_words(corpus, client=client, n_partitions=3)
+    >>> [word for word, _ in counter.most_common(3)], total == sum(map(len, corpus))
+    (['the', 'to', 'of'], True)
     """
-    check_int("min_count", min_count, 1)
     check_int("max_vocab_size", max_vocab_size, 1, allow_none=True)
-    check_int("max_final_vocab", max_final_vocab, 1, allow_none=True)
     corpus = _file_corpus(documents)
     with dask_client(client, workers) as dask:
         partitions = _partitions(dask, corpus, n_partitions, partition_bytes)
@@ -528,61 +534,47 @@ def build_vocabulary(documents, min_count: int = 5, max_vocab_size: int | None =
         while len(counter) > max_vocab_size:
             counter = Counter({w: c for w, c in counter.items() if c > threshold})
             threshold += 1
-    vocab = Vocabulary.from_counter(counter, total, min_count, max_final_vocab, corpus.description)
-    logger.info("collected %d word types from %d tokens in %s on Dask; kept %d with count >= %d "
-                "(%.1f%% of tokens)", len(counter), total, corpus.description, len(vocab), min_count,
-                100.0 * vocab.counts.sum() / total)
-    return vocab
+    return counter, total
 
 
-def count_cooccurrences(documents, vocabulary: Vocabulary, window: int = 10, symmetric: bool = True,
-                        distance_weighting: bool = True, memory_limit: int | None = None, tmp_dir=None,
-                        chunk_tokens: int | None = None, client=None, workers: int | None = None,
-                        n_partitions: int | None = None, partition_bytes: int | None = None,
-                        fan_in: int = FAN_IN):
-    """:func:`glove_gensim.cooccur.count_cooccurrences` of a file corpus on Dask (same arrays).
+def count_pairs(documents, vocabulary, window: int = 10, symmetric: bool = True,
+                distance_weighting: bool = True, memory_limit: int | None = None, tmp_dir=None,
+                chunk_tokens: int | None = None, client=None, workers: int | None = None,
+                n_partitions: int | None = None, partition_bytes: int | None = None,
+                fan_in: int = FAN_IN) -> PartialCounts:
+    """Co-occurrence counts of a file corpus on Dask, as :class:`~glove_gensim.counting.PartialCounts`.
 
-    Usually reached through ``count_cooccurrences(..., backend="dask")``, which validates the
-    arguments and parses ``memory_limit`` (bytes here, per task; each task spills on its own
-    worker under ``tmp_dir``). Other parameters as :func:`build_vocabulary`.
+    Reached through ``count_cooccurrences(..., backend="dask")``, which validates the arguments,
+    parses ``memory_limit`` (bytes here, per task; each task spills on its own worker under
+    ``tmp_dir``) and wraps the result in a :class:`~glove_gensim.cooccur.Cooccurrence`.
+    ``vocabulary`` is a :class:`~glove_gensim.vocab.Vocabulary` (shipped to every worker). Other
+    parameters as :func:`count_words`.
 
     Examples
     --------
     >>> from distributed import Client
     >>> from gensim.test.utils import datapath
-    >>> from glove_gensim.cooccur import count_cooccurrences as count_locally
+    >>> from glove_gensim.cooccur import count_cooccurrences
+    >>> from glove_gensim.vocab import Vocabulary
     >>> corpus = Corpus(datapath("lee_background.cor"), line_is_document=True)
     >>> vocab = Vocabulary.build(corpus, min_count=5)
     >>> with Client(processes=False, n_workers=1, threads_per_worker=1, dashboard_address=":0") as client:
-    ...     X = count_cooccurrences(corpus, vocab, window=5, client=client, n_partitions=3)
-    >>> local = count_locally(corpus, vocab, window=5)
+    ...     X = count_cooccurrences(corpus, vocab, window=5, backend="dask", client=client)
+    >>> local = count_cooccurrences(corpus, vocab, window=5)
     >>> all(np.array_equal(getattr(X, name), getattr(local, name)) for name in ("rows", "cols", "values"))
     True
     """
-    from glove_gensim.cooccur import _CHUNK_TOKENS, _log_plan, parse_memory
-
-    if isinstance(window, bool) or not isinstance(window, (int, np.integer)) or window < 1:
-        raise ValueError(f"window must be an integer >= 1, not {window!r}")
-    if not isinstance(vocabulary, Vocabulary) or len(vocabulary) == 0:
-        raise ValueError("vocabulary must be a non-empty Vocabulary (see Vocabulary.build)")
-    window, memory_limit = int(window), parse_memory(memory_limit)
     tmp_dir = None if tmp_dir is None else os.path.abspath(tmp_dir)
     corpus = _file_corpus(documents)
-    _log_plan(corpus, vocabulary, window, memory_limit, tmp_dir)
+    log_plan(corpus, len(vocabulary), window, memory_limit, tmp_dir)
     with dask_client(client, workers) as dask:
         partitions = _partitions(dask, corpus, n_partitions, partition_bytes)
         options = corpus.options
         [shared_vocabulary] = dask.scatter([vocabulary], broadcast=True, hash=False)
         leaves = [dask.submit(_count_pairs, partition, options, shared_vocabulary, window, symmetric,
-                              distance_weighting, memory_limit, tmp_dir, chunk_tokens or _CHUNK_TOKENS,
+                              distance_weighting, memory_limit, tmp_dir, chunk_tokens or CHUNK_TOKENS,
                               pure=False)
                   for partition in partitions]
         partial = _map_reduce(dask, leaves, add_packed, max(2, fan_in)).unpack()
         del shared_vocabulary
-    if partial.n_documents == 0:
-        raise ValueError(f"{corpus.description} holds no documents")
-    result = partial.to_cooccurrence(vocabulary, symmetric, distance_weighting)
-    logger.info("counted %d non-zero co-occurrences over %d words (window %d, %s) in %d partition(s) on "
-                "Dask, %d spill shard(s)", result.nnz, len(vocabulary), window,
-                "symmetric" if symmetric else "left context", len(partitions), partial.n_shards)
-    return result
+    return partial

@@ -124,12 +124,30 @@ class _LazyModule:
 
 def lazy_module(name: str) -> Any:
     """``name``, imported when first used: modules that serve both engines name JAX this way,
-    so a CPU-engine run never loads it."""
+    so a CPU-engine run never loads it.
+
+    Examples
+    --------
+    >>> json = lazy_module("json")
+    >>> json
+    <lazy module 'json'>
+    >>> json.dumps([1])
+    '[1]'
+    """
     return _LazyModule(name)
 
 
 def is_optax_transformation(value: Any) -> bool:
     """Whether ``value`` is an ``optax.GradientTransformation`` (without importing optax: one
-    cannot exist before optax is imported)."""
+    cannot exist before optax is imported).
+
+    Examples
+    --------
+    >>> is_optax_transformation("adam")
+    False
+    >>> import optax
+    >>> is_optax_transformation(optax.sgd(0.1))
+    True
+    """
     optax = sys.modules.get("optax")
     return optax is not None and isinstance(value, optax.GradientTransformation)

@@ -38,7 +38,14 @@ def _rotate_left(x: np.ndarray, r: int) -> np.ndarray:
 
 def threefry2x32(key: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The threefry-2x32 block cipher (20 rounds) of counters ``(x0, x1)`` (``uint32``, same
-    shape) under ``key`` (``uint32 [2]``), as ``jax.random``'s ``threefry2x32_p``."""
+    shape) under ``key`` (``uint32 [2]``), as ``jax.random``'s ``threefry2x32_p``.
+
+    Examples
+    --------
+    >>> y0, y1 = threefry2x32(prng_key(1), np.zeros(2, np.uint32), np.arange(2, dtype=np.uint32))
+    >>> y0.tolist(), y1.tolist()
+    ([507451445, 1948878966], [1853169794, 4237131848])
+    """
     with np.errstate(over="ignore"):
         k0, k1 = np.uint32(key[0]), np.uint32(key[1])
         ks = (k0, k1, np.uint32(k0 ^ k1 ^ np.uint32(0x1BD11BDA)))
@@ -54,12 +61,25 @@ def threefry2x32(key: np.ndarray, x0: np.ndarray, x1: np.ndarray) -> tuple[np.nd
 
 
 def prng_key(seed: int) -> np.ndarray:
-    """``jax.random.PRNGKey(seed)`` (``uint32 [2]``: the high and low 32 bits of ``seed``)."""
+    """``jax.random.PRNGKey(seed)`` (``uint32 [2]``: the high and low 32 bits of ``seed``).
+
+    Examples
+    --------
+    >>> prng_key(2**32 + 7).tolist()
+    [1, 7]
+    """
     return np.array([(seed >> 32) & _MASK32, seed & _MASK32], np.uint32)
 
 
 def fold_in(key: np.ndarray, data: int) -> np.ndarray:
-    """``jax.random.fold_in(key, data)``."""
+    """``jax.random.fold_in(key, data)``.
+
+    Examples
+    --------
+    >>> import jax
+    >>> fold_in(prng_key(1), 3).tolist() == jax.random.fold_in(jax.random.PRNGKey(1), 3).tolist()
+    True
+    """
     y0, y1 = threefry2x32(key, np.zeros(1, np.uint32), np.array([data & _MASK32], np.uint32))
     return np.array([y0[0], y1[0]], np.uint32)
 
@@ -71,26 +91,54 @@ def _counters(shape: tuple[int, ...]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def split(key: np.ndarray, num: int = 2) -> np.ndarray:
-    """``jax.random.split(key, num)``: ``uint32 [num, 2]``."""
+    """``jax.random.split(key, num)``: ``uint32 [num, 2]``.
+
+    Examples
+    --------
+    >>> split(prng_key(1)).tolist()
+    [[507451445, 1853169794], [1948878966, 4237131848]]
+    """
     bits0, bits1 = threefry2x32(key, *_counters((num,)))
     return np.stack([bits0, bits1], axis=1)
 
 
 def random_bits(key: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """``jax.random.bits(key, shape, uint32)``."""
+    """``jax.random.bits(key, shape, uint32)``.
+
+    Examples
+    --------
+    >>> import jax
+    >>> random_bits(prng_key(1), (3,)).tolist() == jax.random.bits(jax.random.PRNGKey(1), (3,)).tolist()
+    True
+    """
     bits0, bits1 = threefry2x32(key, *_counters(shape))
     return bits0 ^ bits1
 
 
 def uniform(key: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
-    """``jax.random.uniform(key, shape, float32)`` in ``[0, 1)``: 23 random mantissa bits."""
+    """``jax.random.uniform(key, shape, float32)`` in ``[0, 1)``: 23 random mantissa bits.
+
+    Examples
+    --------
+    >>> import jax
+    >>> sample = uniform(prng_key(1), (2, 3))
+    >>> sample.dtype, bool(np.array_equal(sample, jax.random.uniform(jax.random.PRNGKey(1), (2, 3))))
+    (dtype('float32'), True)
+    """
     bits = random_bits(key, shape)
     return ((bits >> np.uint32(9)) | np.uint32(0x3F800000)).view(np.float32) - np.float32(1.0)
 
 
 def init_tables(seed: int, n_words: int, dim: int) -> tuple[np.ndarray, np.ndarray]:
     """:func:`glove_gensim.train.init_params` for ``PRNGKey(seed)``, as NumPy arrays: vectors
-    ``float32 [2V, dim]`` and biases ``float32 [2V]``, uniform in ``[-0.5, 0.5] / dim``."""
+    ``float32 [2V, dim]`` and biases ``float32 [2V]``, uniform in ``[-0.5, 0.5] / dim``.
+
+    Examples
+    --------
+    >>> vectors, biases = init_tables(seed=1, n_words=2, dim=3)
+    >>> vectors.shape, biases.shape, bool(np.abs(vectors).max() <= 0.5 / 3)
+    ((4, 3), (4,), True)
+    """
     k_vectors, k_biases = split(prng_key(seed))
     scale = np.float32(1.0) / np.float32(dim)  # XLA divides by a constant as a product with its inverse
     vectors = (uniform(k_vectors, (2 * n_words, dim)) - np.float32(0.5)) * scale
@@ -99,18 +147,36 @@ def init_tables(seed: int, n_words: int, dim: int) -> tuple[np.ndarray, np.ndarr
 
 
 def shuffle_keys(key: np.ndarray) -> np.ndarray:
-    """:func:`glove_gensim.train.shuffle_keys`: the Feistel round keys, ``uint32 [4]``."""
+    """:func:`glove_gensim.train.shuffle_keys`: the Feistel round keys, ``uint32 [4]``.
+
+    Examples
+    --------
+    >>> shuffle_keys(prng_key(1)).tolist()
+    [1883912375, 2292451390, 1915204986, 1882898417]
+    """
     return random_bits(key, (FEISTEL_ROUNDS,))
 
 
 def epoch_keys(seed: int, epoch: int) -> np.ndarray:
     """Round keys of epoch ``epoch``'s shuffle (0-based), as the JAX engine draws them:
-    ``shuffle_keys(fold_in(PRNGKey(seed), epoch + 1))``."""
+    ``shuffle_keys(fold_in(PRNGKey(seed), epoch + 1))``.
+
+    Examples
+    --------
+    >>> bool(np.array_equal(epoch_keys(1, 0), shuffle_keys(fold_in(prng_key(1), 1))))
+    True
+    """
     return shuffle_keys(fold_in(prng_key(seed), epoch + 1))
 
 
 def feistel_half_bits(n: int) -> int:
-    """Bits of each half of the Feistel network permuting ``range(n)``."""
+    """Bits of each half of the Feistel network permuting ``range(n)``.
+
+    Examples
+    --------
+    >>> feistel_half_bits(10), feistel_half_bits(1000)
+    (2, 5)
+    """
     return max(1, (max(n - 1, 1).bit_length() + 1) // 2)
 
 
@@ -127,7 +193,14 @@ def _mix(x, round_key):
 def shuffled_position(position, n, half, round_keys):
     """Image of ``position`` under the epoch's permutation of ``range(n)``
     (:func:`glove_gensim.train.shuffled_index`; ``half`` from :func:`feistel_half_bits`,
-    ``round_keys`` ``uint64 [4]`` holding the 32-bit keys)."""
+    ``round_keys`` ``uint64 [4]`` holding the 32-bit keys).
+
+    Examples
+    --------
+    >>> keys = epoch_keys(1, 0).astype(np.uint64)
+    >>> [shuffled_position(p, 5, feistel_half_bits(5), keys) for p in range(5)]
+    [2, 1, 0, 3, 4]
+    """
     mask = np.uint64((1 << half) - 1)
     shift = np.uint64(half)
     x = np.uint64(position)
@@ -151,5 +224,11 @@ def _order(n, half, round_keys):
 
 def shuffled_order(n: int, round_keys: np.ndarray) -> np.ndarray:
     """The whole permutation ``int64 [n]`` (for tests and block orders; kernels call
-    :func:`shuffled_position` per entry instead)."""
+    :func:`shuffled_position` per entry instead).
+
+    Examples
+    --------
+    >>> shuffled_order(5, epoch_keys(1, 0)).tolist()
+    [2, 1, 0, 3, 4]
+    """
     return _order(n, feistel_half_bits(n), np.asarray(round_keys, np.uint64))

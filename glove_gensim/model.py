@@ -10,7 +10,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from glove_gensim import cpu_engine
+from glove_gensim import cpu_engine, rules
 from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import EmbeddingModel, export_table
@@ -210,7 +210,7 @@ class GloVe(EmbeddingModel):
         self._transformation()
 
     def _transformation(self) -> str | optax.GradientTransformation:
-        """The update rule for :func:`glove_gensim.train.make_rule`."""
+        """The update rule for :func:`glove_gensim.rules.make_rule`."""
         if is_optax_transformation(self.optimizer):
             return self.optimizer
         named = {"adagrad": "sync", "adagrad-glove": "glove"}
@@ -312,10 +312,9 @@ class GloVe(EmbeddingModel):
         self._params = core.init_params(key, len(self.vocabulary), self.vector_size)
         self._opt_state = self._rule().init(self._params)
 
-    def _rule(self) -> core.UpdateRule | cpu_engine.CpuRule:
-        if self._engine == "cpu":
-            return cpu_engine.CpuRule(self._transformation(), self.learning_rate)
-        return core.make_rule(self._transformation(), self.learning_rate, len(self.vocabulary), self.effective_batch_size)
+    def _rule(self) -> rules.UpdateRule:
+        """The same rule object on both engines (the CPU engine runs its kernel for ``rule.name``)."""
+        return rules.make_rule(self._transformation(), self.learning_rate, len(self.vocabulary), self.effective_batch_size)
 
     def _check_memory(self) -> None:
         """Log what training needs and refuse up front when the device cannot hold it."""

@@ -17,6 +17,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from glove_gensim.counting import drop_out_of_vocabulary
 from glove_gensim.files import atomic_write, load_arrays, save_arrays
 from glove_gensim.progress import progress_bar
 from glove_gensim.validation import check_int
@@ -100,7 +101,7 @@ class Vocabulary:
             Show a tqdm bar (tokens/s) on stderr.
         backend : {"local", "dask"}
             ``"dask"``: count partitions of a file corpus in Dask tasks and merge them (same
-            result, see :func:`glove_gensim.distributed.build_vocabulary`).
+            result, see :func:`glove_gensim.distributed.count_words`).
         client : dask.distributed.Client, optional
             With ``backend="dask"``; ``None`` starts a LocalCluster of ``workers`` processes.
         workers : int, optional
@@ -111,21 +112,24 @@ class Vocabulary:
         ValueError
             Bad arguments, an empty corpus, or no word reaching ``min_count``.
         """
-        if backend == "dask":
-            from glove_gensim.distributed import build_vocabulary
-
-            return build_vocabulary(documents, min_count=min_count, max_vocab_size=max_vocab_size,
-                                    max_final_vocab=max_final_vocab, client=client, workers=workers)
-        if backend != "local":
+        if backend not in ("local", "dask"):
             raise ValueError(f"backend must be 'local' or 'dask', not {backend!r}")
         check_int("min_count", min_count, 1)
         check_int("max_vocab_size", max_vocab_size, 1, allow_none=True)
         check_int("max_final_vocab", max_final_vocab, 1, allow_none=True)
+        description = getattr(documents, "description", "corpus")
+        if backend == "dask":
+            from glove_gensim.distributed import count_words
+
+            counter, total = count_words(documents, max_vocab_size=max_vocab_size, client=client,
+                                         workers=workers)
+            vocab = cls.from_counter(counter, total, min_count, max_final_vocab, description)
+            log_collected(vocab, len(counter), description, min_count, " on Dask")
+            return vocab
         counter: Counter = Counter()
         total = 0
         prune_threshold = 1
         peak_types = 0
-        description = getattr(documents, "description", "corpus")
         with progress_bar(progress, "vocabulary") as bar:
             for document in documents:
                 counter.update(document)
@@ -139,9 +143,7 @@ class Vocabulary:
         if max_vocab_size is not None:
             logger.info("held at most %d word types while counting (max_vocab_size=%d, pruned up to "
                         "count %d)", max(peak_types, len(counter)), max_vocab_size, prune_threshold - 1)
-        logger.info("collected %d word types from %d tokens in %s; kept %d with count >= %d "
-                    "(%.1f%% of tokens)", len(counter), total, description, len(vocab), min_count,
-                    100.0 * vocab.counts.sum() / total)
+        log_collected(vocab, len(counter), description, min_count)
         return vocab
 
     @classmethod
@@ -154,31 +156,41 @@ class Vocabulary:
         ValueError
             ``total_tokens`` is 0, or no word reaches ``min_count``.
         """
+        counts = np.fromiter(counter.values(), dtype=np.int64, count=len(counter))
+        return cls.from_word_counts(list(counter), counts, total_tokens, min_count, max_final_vocab,
+                                    description)
+
+    @classmethod
+    def from_word_counts(cls, words: Sequence[str], counts: np.ndarray, total_tokens: int,
+                         min_count: int = 5, max_final_vocab: int | None = None,
+                         description: str = "corpus") -> "Vocabulary":
+        """The vocabulary of distinct ``words`` in first-appearance order and their ``counts``.
+
+        Words with ``counts >= min_count``, by descending count, ties in the given order, at
+        most ``max_final_vocab`` of them.
+
+        Raises
+        ------
+        ValueError
+            ``total_tokens`` is 0, or no word reaches ``min_count``.
+
+        Examples
+        --------
+        >>> Vocabulary.from_word_counts(["x", "y", "z"], np.array([1, 3, 3]), 7, min_count=2).words
+        ['y', 'z']
+        """
         if total_tokens == 0:
             raise ValueError(f"{description} is empty: no tokens found")
-        words = [w for w, c in counter.items() if c >= min_count]
-        if not words:
+        counts = np.asarray(counts, dtype=np.int64)
+        keep = np.flatnonzero(counts >= min_count)
+        if not len(keep):
             raise ValueError(f"no word of {description} reaches min_count={min_count} "
-                             f"({total_tokens} tokens, {len(counter)} distinct, the most frequent "
-                             f"seen {max(counter.values())} times); lower min_count")
-        counts = np.fromiter((counter[w] for w in words), dtype=np.int64, count=len(words))
-        order = np.argsort(-counts, kind="stable")
+                             f"({total_tokens} tokens, {len(words)} distinct, the most frequent "
+                             f"seen {counts.max()} times); lower min_count")
+        order = keep[np.argsort(-counts[keep], kind="stable")]
         if max_final_vocab is not None:
             order = order[:max_final_vocab]
-        return cls([words[i] for i in order], counts[order], total_tokens=total_tokens)
-
-    @staticmethod
-    def merge_counters(counters: Iterable[Counter]) -> Counter:
-        """Sum word counters of consecutive corpus parts, given in corpus order.
-
-        Words keep the order of their first appearance in the whole corpus (a word new to part
-        ``k`` comes after every word of parts ``< k``), so :meth:`from_counter` of the merge
-        equals :meth:`build` over the whole corpus. The inputs are not modified.
-        """
-        merged: Counter = Counter()
-        for counter in counters:
-            merged.update(counter)
-        return merged
+        return cls([words[i] for i in order.tolist()], counts[order], total_tokens=total_tokens)
 
     def lookup(self, tokens: Sequence[str]) -> np.ndarray:
         """Indices of ``tokens`` as int32, -1 for out-of-vocabulary tokens (no Python-level loop)."""
@@ -195,13 +207,7 @@ class Vocabulary:
             Offsets of each document in ``ids`` (empty documents have equal offsets).
         """
         lengths = np.fromiter(map(len, documents), dtype=np.int64, count=len(documents))
-        ids = self.lookup(list(chain.from_iterable(documents)))
-        kept = ids >= 0
-        doc_of_token = np.repeat(np.arange(len(documents)), lengths)
-        kept_lengths = np.bincount(doc_of_token[kept], minlength=len(documents))
-        doc_starts = np.zeros(len(documents) + 1, dtype=np.int64)
-        np.cumsum(kept_lengths, out=doc_starts[1:])
-        return ids[kept], doc_starts
+        return drop_out_of_vocabulary(self.lookup(list(chain.from_iterable(documents))), lengths)
 
     def save(self, path: str | os.PathLike) -> Path:
         """Save to our ``.npz`` format (or Stanford's ``vocab.txt`` when the name ends in ``.txt``)."""
@@ -266,3 +272,17 @@ class Vocabulary:
         if not words:
             raise ValueError(f"vocabulary file {path} holds no words")
         return cls(words, counts)
+
+
+def log_collected(vocab: Vocabulary, n_types: int, description: str, min_count: int, where: str = "") -> None:
+    """Log what a vocabulary pass found and kept.
+
+    Examples
+    --------
+    >>> import logging
+    >>> logging.getLogger("glove_gensim").setLevel(logging.WARNING)
+    >>> log_collected(Vocabulary(["a"], [3]), n_types=2, description="a test", min_count=2)
+    """
+    logger.info("collected %d word types from %d tokens in %s%s; kept %d with count >= %d "
+                "(%.1f%% of tokens)", n_types, vocab.total_tokens, description, where, len(vocab), min_count,
+                100.0 * vocab.counts.sum() / vocab.total_tokens)

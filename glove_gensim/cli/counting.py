@@ -120,18 +120,24 @@ def _run_vocab(args: argparse.Namespace) -> None:
 
 
 def _run_cooccur(args: argparse.Namespace) -> None:
-    from glove_gensim.cooccur import count_cooccurrences
+    from glove_gensim.cooccur import count_corpus, count_cooccurrences
     from glove_gensim.vocab import Vocabulary
 
     check_output_file(args.out, [args.corpus, *([args.vocab] if args.vocab else [])])
     check_window(args, "--window")
     corpus = open_corpus(args)
     given = Vocabulary.load(args.vocab) if args.vocab else None
+    vocabulary_kwargs = library_kwargs(args, VOCABULARY)
     with _dask_client(args) as client:
-        vocabulary = given if given is not None else _build_vocabulary(args, corpus, client)
-        cooccurrence = count_cooccurrences(corpus, vocabulary, progress=not args.quiet,
-                                           **library_kwargs(args, COOCCURRENCE),
-                                           **_backend_kwargs(args, client))
+        if client is None and given is None and "max_vocab_size" not in vocabulary_kwargs:
+            # one reading of the corpus for the vocabulary and the counts
+            cooccurrence = count_corpus(corpus, progress=not args.quiet, **vocabulary_kwargs,
+                                        **library_kwargs(args, COOCCURRENCE))
+        else:
+            vocabulary = given if given is not None else _build_vocabulary(args, corpus, client)
+            cooccurrence = count_cooccurrences(corpus, vocabulary, progress=not args.quiet,
+                                               **library_kwargs(args, COOCCURRENCE),
+                                               **_backend_kwargs(args, client))
     raise_if_interrupted()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     cooccurrence.save(args.out)

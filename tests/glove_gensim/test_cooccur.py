@@ -176,3 +176,51 @@ def test_thousands_of_spill_files_merge_under_a_low_open_files_limit(tmp_path):
     shards = int(completed.stdout.split(" spill shard")[0].rsplit(",", 1)[1])
     assert shards > 1000 and completed.stdout.strip().endswith("equal")
     assert list(tmp_path.iterdir()) == []
+
+
+def assert_same_arrays(a: Cooccurrence, b: Cooccurrence, rtol: float = 0.0) -> None:
+    assert a.vocabulary == b.vocabulary and a.vocabulary.total_tokens == b.vocabulary.total_tokens
+    for name in ("rows", "cols", "values"):
+        x, y = getattr(a, name), getattr(b, name)
+        assert x.dtype == y.dtype and x.shape == y.shape, name
+        assert np.array_equal(x, y) if rtol == 0 else np.allclose(x, y, rtol=rtol, atol=0), name
+
+
+@pytest.mark.parametrize("window,symmetric,weighting", [(5, True, True), (3, False, True), (25, True, True),
+                                                         (4, True, False)])
+def test_one_reading_equals_vocabulary_then_counting(rng, tmp_path, window, symmetric, weighting):
+    from glove_gensim.cooccur import count_corpus
+
+    docs = random_documents(rng, n_docs=200, n_types=300, max_len=60)
+    vocab = Vocabulary.build(docs, min_count=2, max_final_vocab=150)
+    expected = count_cooccurrences(docs, vocab, window=window, symmetric=symmetric,
+                                   distance_weighting=weighting, threads=1)
+    for threads, limit, chunk in ((1, None, 1 << 16), (3, "64KB", 50)):  # 64KB: tokens and tables spill
+        got = count_corpus(docs, min_count=2, max_final_vocab=150, window=window, symmetric=symmetric,
+                           distance_weighting=weighting, memory_limit=limit, tmp_dir=tmp_path,
+                           chunk_tokens=chunk, threads=threads)
+        floats_summed_in_another_order = window > 20 and limit is not None  # exact integers otherwise
+        assert_same_arrays(got, expected, rtol=1e-13 if floats_summed_in_another_order else 0.0)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_counting_threads_give_the_same_arrays(rng):
+    docs = random_documents(rng, n_docs=100, n_types=80)
+    vocab = Vocabulary.build(docs, min_count=1)
+    one = count_cooccurrences(docs, vocab, window=6, threads=1)
+    for threads in (2, 5):
+        assert_same_arrays(count_cooccurrences(docs, vocab, window=6, threads=threads), one)
+    with pytest.raises(ValueError, match="threads"):
+        count_cooccurrences(docs, vocab, threads=0)
+
+
+def test_one_reading_rejects_bad_arguments_before_reading():
+    from glove_gensim.cooccur import count_corpus
+
+    class Unreadable:
+        def __iter__(self):
+            raise AssertionError("read before the arguments were checked")
+
+    for bad in ({"window": 0}, {"min_count": 0}, {"max_final_vocab": 0}, {"memory_limit": "lots"}):
+        with pytest.raises(ValueError, match=next(iter(bad)).replace("memory_limit", "memory limit")):
+            count_corpus(Unreadable(), **bad)

@@ -8,7 +8,7 @@ import numpy as np
 import optax
 import pytest
 
-from glove_gensim import cpu_engine, host_random
+from glove_gensim import cpu_engine, host_random, rules
 from glove_gensim import train as core
 from glove_gensim.embedding import TrainingDivergedError
 from glove_gensim.model import GloVe
@@ -40,8 +40,8 @@ def test_host_prng_and_shuffle_equal_jax():
         assert np.array_equal(np.asarray(expected), host_random.shuffled_order(n, np.asarray(keys)))
 
 
-@pytest.mark.parametrize("rule, n_threads, batch_size", [(cpu_engine.CpuRule("glove", 0.05), 1, 1),
-                                                         (cpu_engine.CpuRule("sync", 0.05), 2, 16)])
+@pytest.mark.parametrize("rule, n_threads, batch_size", [(rules.GloveAdaGrad(0.05), 1, 1),
+                                                         (rules.SyncAdaGrad(0.05), 2, 16)])
 def test_one_epoch_equals_float64_reference(rule, n_threads, batch_size):
     rows, cols, values = random_problem(0)
     entries = cpu_engine.host_entries(rows, cols, values, 12, 10.0, 0.75)

@@ -45,15 +45,15 @@ def assert_same_counts(a: Cooccurrence, b: Cooccurrence) -> None:
 
 def check_equal(corpus: Corpus, client, min_count=2, window=5, **partitioning) -> None:
     vocab = Vocabulary.build(corpus, min_count=min_count)
-    dask_vocab = dist.build_vocabulary(corpus, min_count=min_count, client=client, **partitioning)
+    dask_vocab = Vocabulary.from_counter(*dist.count_words(corpus, client=client, **partitioning), min_count)
     assert dask_vocab.words == vocab.words and np.array_equal(dask_vocab.counts, vocab.counts)
     assert dask_vocab.total_tokens == vocab.total_tokens
     for symmetric, weighting in ((True, True), (False, True), (True, False)):
         expected = count_cooccurrences(corpus, vocab, window=window, symmetric=symmetric,
                                        distance_weighting=weighting)
-        got = dist.count_cooccurrences(corpus, vocab, window=window, symmetric=symmetric,
-                                       distance_weighting=weighting, client=client, **partitioning)
-        assert_same_counts(got, expected)
+        partial = dist.count_pairs(corpus, vocab, window=window, symmetric=symmetric,
+                                   distance_weighting=weighting, client=client, **partitioning)
+        assert_same_counts(Cooccurrence.from_partial(partial, vocab, symmetric, weighting), expected)
 
 
 @pytest.mark.parametrize("line_is_document", [False, True])
@@ -136,8 +136,8 @@ def test_local_process_cluster_started_and_closed(political_slice):
     assert_same_counts(got, count_cooccurrences(corpus, vocab, window=10))
 
 
-def test_packed_sums_equal_scipy_sums(rng, client):
-    from glove_gensim.cooccur import count_partial
+def test_packed_sums_equal_partial_sums(rng, client):
+    from glove_gensim.counting import count_partial
 
     vocab = Vocabulary([f"w{i}" for i in range(40)], np.ones(40))
     docs = [[f"w{i}" for i in rng.integers(0, 40, size=int(n))] for n in rng.integers(0, 50, size=60)]
@@ -164,7 +164,7 @@ def test_errors_surface_as_in_a_single_process(tmp_path, rng, client):
     with pytest.raises(FileNotFoundError, match="part1.txt"):
         dist._map_reduce(client, leaves, dist._merge_words, 2)
     with pytest.raises(FileNotFoundError, match="part1.txt"):
-        dist.count_cooccurrences(corpus, vocab, client=client)
+        dist.count_pairs(corpus, vocab, client=client)
     with pytest.raises(FileNotFoundError, match="part1.txt"):
         Vocabulary.build(corpus, backend="dask", client=client)
 
@@ -174,13 +174,13 @@ def test_errors_surface_as_in_a_single_process(tmp_path, rng, client):
     with pytest.raises(ValueError) as single:
         Vocabulary.build(strict, min_count=1)
     with pytest.raises(ValueError) as on_dask:
-        dist.build_vocabulary(strict, min_count=1, client=client, partition_bytes=500)
+        dist.count_words(strict, client=client, partition_bytes=500)
     assert str(on_dask.value) == str(single.value) and "byte offset" in str(single.value)
 
     empty = tmp_path / "empty.txt"
     empty.write_text("\n\n  \n")
     with pytest.raises(ValueError, match="empty"):
-        dist.build_vocabulary(Corpus(empty), client=client)
+        Vocabulary.build(Corpus(empty), backend="dask", client=client)
     with pytest.raises(ValueError, match="no documents"):
         count_cooccurrences(Corpus(empty), vocab, backend="dask", client=client)
     with pytest.raises(ValueError, match="token lists"):
