@@ -44,3 +44,17 @@ def test_pieces_are_cut_at_whitespace_and_bounded(tmp_path):
     assert max(map(len, pieces)) <= 4096 + 1000 and len(pieces) > 20
     assert "".join(pieces) == path.read_text()
     assert all(not p or p[0] == " " or p.startswith("alpha") for p in pieces)
+
+
+def test_one_reading_path_carries_windows_too(tmp_path, monkeypatch, tokens):
+    from glove_gensim.cooccur import count_corpus
+
+    path = tmp_path / "one_line.txt"
+    path.write_text(" ".join(tokens) + "\n")
+    monkeypatch.setattr(corpus_module, "PIECE_CHARS", 700)
+    documents = Corpus(path)
+    counted = count_corpus(documents, min_count=3, window=6, chunk_tokens=333, threads=2)
+    expected = reference_counts([tokens], counted.vocabulary, 6, True, True)
+    got = as_dict(counted)
+    assert got.keys() == expected.keys()
+    assert max(abs(got[key] - expected[key]) for key in expected) < 1e-9
