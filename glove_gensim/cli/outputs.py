@@ -123,6 +123,12 @@ def stop_on_signals() -> Iterator[None]:
     try:
         yield
         raise_if_interrupted()
+    except Interrupted:
+        raise
+    except BaseException as exc:  # raised where Python wraps it (RuntimeError from __set_name__, ...)
+        if _pending:
+            raise Interrupted(_pending[0]) from exc
+        raise
     finally:
         _pending.clear()
         sys.unraisablehook = previous_hook
