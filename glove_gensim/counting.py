@@ -47,6 +47,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from glove_gensim import _cooccur_kernels as kernels
+from glove_gensim.files import cleanup_section
 from glove_gensim.pieces import BoundaryPairs, add_sorted, continuation_flags
 from glove_gensim.progress import progress_bar
 
@@ -292,10 +293,11 @@ def count_id_chunks(id_chunks: Iterable[tuple[np.ndarray, ...]], n_words: int, w
             future.result()
         rows, cols, values = add_sorted(*_finish(counters), *boundary.arrays(), n_words)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        for counter in counters:
-            counter.close()
+        with cleanup_section():  # an interrupt waits until the spill folders are gone
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            for counter in counters:
+                counter.close()
     return PartialCounts(rows, cols, values, counters[0].scale, window, n_documents,
                          sum(c.n_shards for c in counters))
 

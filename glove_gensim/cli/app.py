@@ -124,11 +124,11 @@ def _resume_hint(args: argparse.Namespace) -> str:
     >>> _resume_hint(argparse.Namespace(checkpoint_dir="ck"))
     'resume with the same command and --resume (checkpoints in ck)'
     >>> _resume_hint(argparse.Namespace())
-    'no output was written or changed; run the command again to start over'
+    'no partial output was left; run the command again to start over'
     """
     if getattr(args, "checkpoint_dir", None):
         return f"resume with the same command and --resume (checkpoints in {args.checkpoint_dir})"
-    return "no output was written or changed; run the command again to start over"
+    return "no partial output was left; run the command again to start over"
 
 
 def run() -> None:

@@ -41,6 +41,8 @@ import zipfile
 from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
+from glove_gensim.files import cleanup_section, in_cleanup
+
 logger = logging.getLogger(__name__)
 
 _STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -78,7 +80,8 @@ _pending: list[int] = []  # signals received: the exception may be swallowed whe
 
 def _raise_interrupted(signum: int, frame) -> None:
     _pending.append(signum)
-    raise Interrupted(signum)
+    if not in_cleanup():  # otherwise raised again when the clean-up is done (raise_if_interrupted)
+        raise Interrupted(signum)
 
 
 def _quiet_when_interrupted(unraisable) -> None:
@@ -134,19 +137,6 @@ def stop_on_signals() -> Iterator[None]:
         sys.unraisablehook = previous_hook
         for number, handler in previous.items():
             signal.signal(number, handler)
-
-
-@contextlib.contextmanager
-def _signals_deferred() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back while a few renames run, so they run all or not at all."""
-    blocked = hasattr(signal, "pthread_sigmask")
-    if blocked:
-        previous = signal.pthread_sigmask(signal.SIG_BLOCK, _STOP_SIGNALS)
-    try:
-        yield
-    finally:
-        if blocked:
-            signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _resolved(path: str | os.PathLike) -> Path:
@@ -271,7 +261,8 @@ def staged_folder(out: str | os.PathLike) -> Iterator[Path]:
     (removed on any failure or signal).
 
     Entries of an existing ``out`` that the run did not write are moved into the new folder, and the
-    renames run with SIGINT and SIGTERM held back, so ``out`` is the old folder or the new one.
+    renames run in a :func:`~glove_gensim.files.cleanup_section` (a signal waits for them), so
+    ``out`` is the old folder or the new one.
 
     Examples
     --------
@@ -287,11 +278,12 @@ def staged_folder(out: str | os.PathLike) -> Iterator[Path]:
     stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent))
     try:
         yield stage
-        with _signals_deferred():
-            raise_if_interrupted()
+        raise_if_interrupted()
+        with cleanup_section():  # a signal now waits until the renames are done
             _swap_in(stage, out)
     except BaseException:
-        shutil.rmtree(stage, ignore_errors=True)
+        with cleanup_section():
+            shutil.rmtree(stage, ignore_errors=True)
         raise
 
 
