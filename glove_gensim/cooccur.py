@@ -28,7 +28,7 @@ import numpy as np
 from glove_gensim.counting import (CHUNK_TOKENS, DEFAULT_MEMORY_LIMIT, READ_TOKENS, PartialCounts,
                                    count_id_chunks, count_partial, drop_out_of_vocabulary, first_pass,
                                    log_plan, parse_memory, sorted_sums)
-from glove_gensim.files import CorruptFileError, atomic_write, load_arrays, save_arrays
+from glove_gensim.files import CorruptFileError, atomic_write, cleanup_section, load_arrays, save_arrays
 from glove_gensim.validation import check_int
 from glove_gensim.vocab import Vocabulary, log_collected
 
@@ -297,11 +297,13 @@ def count_corpus(documents: Iterable[Sequence[str]], min_count: int = 5, max_fin
         log_plan(documents, len(vocabulary), window, limit, tmp_dir)
         new_ids = vocabulary.lookup(seen.words)
         del seen.words[:]
-        id_chunks = (drop_out_of_vocabulary(new_ids[ids], lengths) for ids, lengths in seen.tokens)
+        id_chunks = ((*drop_out_of_vocabulary(new_ids[ids], lengths), continued)
+                     for (ids, lengths), continued in zip(seen.tokens, seen.continued))
         partial = count_id_chunks(id_chunks, len(vocabulary), window, symmetric, distance_weighting, limit,
                                   tmp_dir, threads)
     finally:
-        seen.tokens.close()
+        with cleanup_section():  # an interrupt waits until the token spill folder is gone
+            seen.tokens.close()
     partial.n_documents = seen.n_documents
     return _finish(partial, vocabulary, symmetric, distance_weighting, "one reading")
 

@@ -9,26 +9,83 @@ A *document* is a list of tokens; context windows never cross a document. Source
 
 Raw text is a document per paragraph (blank-line separated) by default, or per line with
 ``line_is_document=True`` (the convention of Stanford GloVe and word2vec's ``corpus_file``).
+Line ends may be ``\n``, ``\r\n`` or a lone ``\r``.
+
+Files ending in ``.gz``, ``.bz2`` or ``.xz`` are decompressed while they are read (streamed, with
+the standard library), alone or inside a directory (``.zst`` too where ``compression.zstd``
+exists, Python 3.14+). A file that decodes to mostly invalid UTF-8 or NUL bytes is refused as
+binary or compressed instead of being read as garbage.
 """
 from __future__ import annotations
 
+import bz2
 import codecs
+import gzip
 import logging
+import lzma
 import os
 import re
 import threading
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable, Iterator
 
+from glove_gensim.pieces import ContinuedTokens
+
 logger = logging.getLogger(__name__)
 
-DEFAULT_TOKEN_PATTERN = r"[a-z0-9]+(?:'[a-z]+)?"
-TOKENIZERS = ("regex", "whitespace", "treebank")
+ASCII_TOKEN_PATTERN = r"[a-z0-9]+(?:'[a-z]+)?"
+"""The ASCII pattern of earlier versions (``tokenizer="ascii"``): non-ASCII letters split words."""
+
+
+def _word_class(low: int, high: int) -> str:
+    """A regex character-class body of the letters, digits and combining marks (Unicode
+    categories L*, N*, M*) in ``[low, high)``, as ranges."""
+    chosen = [cp for cp in range(low, high) if unicodedata.category(chr(cp))[0] in "LNM"]
+    ranges, first, last = [], chosen[0], chosen[0]
+    for cp in chosen[1:] + [-1]:
+        if cp == last + 1:
+            last = cp
+            continue
+        ranges.append(re.escape(chr(first)) + ("" if first == last else "-" + re.escape(chr(last))))
+        first = last = cp
+    return "".join(ranges)
+
+
+def _word_pattern(letters: str) -> str:
+    return f"[{letters}]+(?:'[{letters}]+)*"
+
+
+_BMP_LETTERS = _word_class(0, 0x10000)
+_ASTRAL_LETTERS = _word_class(0x10000, 0x32400)  # up to CJK extension H; planes 3-16 hold no letters
+DEFAULT_TOKEN_PATTERN = _word_pattern(_BMP_LETTERS + _ASTRAL_LETTERS)
+"""Words of every script: runs of letters, digits and combining marks (Unicode categories L*,
+N*, M*: ``café``, ``москва``, Devanagari with its vowel signs), with apostrophes between them
+(``don't``, ``o'neill``; a trailing one is dropped); hyphens, underscores, other punctuation,
+symbols and emoji split words or are dropped (``well-known`` -> ``well``, ``known``). A run of CJK
+ideographs or kana is one token (``東京都``). Matched on NFC-normalised, case-folded text."""
+_BMP_WORDS = re.compile(_word_pattern(_BMP_LETTERS))  # the same tokens on text without astral
+# characters, several times faster: a class holding astral ranges defeats the regex engine's
+# fast scan for a token's first character
+
+
+TOKENIZERS = ("regex", "ascii", "whitespace", "treebank")
+COMPRESSED_SUFFIXES = (".gz", ".bz2", ".xz", ".zst")
 TEXT_SUFFIXES = frozenset({"", ".txt", ".text", ".cor", ".tok", ".tokens", ".raw", ".md"})
 _BLOCK_BYTES = 1 << 22
+PIECE_CHARS = 1 << 20
+"""Longer documents are read in pieces of about this many characters (see :mod:`glove_gensim.pieces`)."""
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t\r\f\v]*\n\s*")
-_CURLY_APOSTROPHES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u02bc": "'"})
+_CURLY_APOSTROPHES = ("\u2019", "\u2018", "\u02bc")
+_MAGIC = ((b"\x1f\x8b", "gzip", ".gz"), (b"BZh", "bzip2", ".bz2"), (b"\xfd7zXZ\x00", "xz", ".xz"),
+          (b"\x28\xb5\x2f\xfd", "zstd", ".zst"), (b"PK\x03\x04", "zip", ""))
+_SNIFF_CHARS = 1024  # a file's first block is judged binary only from this many characters on
+_BINARY_SHARE = 0.25
+_DROP_SAMPLE_CHARS = 1 << 20
+_DROP_MIN_CHARS = 100  # no share is reported from fewer characters
+_NOT_WORDS = re.compile(r"[\s!-/:-@\[-`{-~\u00a1-\u00bf\u2010-\u2027\u2030-\u205e\u3000-\u3003"
+                        r"\u3008-\u3011\u3014-\u301f\uff01-\uff0f\uff1a-\uff20]+")
 _ERROR_HANDLER = "glove_gensim.count_and_replace"
 _replacements = threading.local()
 
@@ -42,34 +99,125 @@ codecs.register_error(_ERROR_HANDLER, _count_and_replace)
 _reported: set = set()  # (file version, byte range) whose replacements were logged: once per process
 
 
-def _report_replacements(path: Path, start: int, end: int | None, count: int) -> None:
-    """Log ``count`` replacements at WARNING the first time this version of ``path`` is read
-    (a command reads a corpus several times), at DEBUG afterwards."""
+def _report_once(path: Path, what: tuple, message: str, *args) -> None:
+    """Log at WARNING the first time this version of ``path`` is read (a command reads a corpus
+    several times), at DEBUG afterwards; ``what`` tells reports about one file apart."""
     info = os.stat(path)
-    key = (str(Path(path).resolve()), info.st_size, info.st_mtime_ns, start, end)
+    key = (str(Path(path).resolve()), info.st_size, info.st_mtime_ns, *what)
     level = logging.DEBUG if key in _reported else logging.WARNING
     _reported.add(key)
-    logger.log(level, "%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD", path, count)
+    logger.log(level, message, path, *args)
+
+
+def compression_of(path: str | os.PathLike) -> str | None:
+    """The compression suffix of ``path`` (``".gz"``, ``".bz2"``, ``".xz"``, ``".zst"``), or ``None``.
+
+    Examples
+    --------
+    >>> compression_of("corpus.txt.gz"), compression_of("corpus.txt")
+    ('.gz', None)
+    """
+    suffix = Path(path).suffix.lower()
+    return suffix if suffix in COMPRESSED_SUFFIXES else None
+
+
+def _open_zstd(path: Path):
+    try:
+        from compression import zstd  # Python 3.14+
+    except ImportError:
+        raise ValueError(f"{path}: reading .zst needs Python 3.14 (compression.zstd); decompress it "
+                         "first (zstd -d) or recompress it as .gz, .bz2 or .xz") from None
+    return zstd.open(path, "rb")
+
+
+_OPENERS = {".gz": gzip.open, ".bz2": bz2.open, ".xz": lzma.open, ".zst": _open_zstd}
+
+
+def open_binary(path: str | os.PathLike):
+    """``path`` opened for reading bytes, decompressed on the fly when its suffix says so.
+
+    Examples
+    --------
+    >>> import gzip, tempfile
+    >>> path = Path(tempfile.mkdtemp()) / "c.txt.gz"
+    >>> path.write_bytes(gzip.compress(b"hello world"))
+    31
+    >>> with open_binary(path) as handle:
+    ...     handle.read()
+    b'hello world'
+    """
+    path = Path(path)
+    suffix = compression_of(path)
+    return _OPENERS[suffix](path, "rb") if suffix else open(path, "rb")
+
+
+def _check_not_compressed(path: Path) -> None:
+    """Refuse a file whose name says text but whose first bytes are a compressed format's."""
+    with open(path, "rb") as handle:
+        head = handle.read(8)
+    for magic, name, suffix in _MAGIC:
+        if head.startswith(magic) and (name != "bzip2" or head[3:4].isdigit()):
+            hint = f"; rename it to {path.name}{suffix} to read it decompressed" if suffix else \
+                ""
+            raise ValueError(f"{path} looks {name}-compressed, not text{hint}")
+
+
+def _check_text(path: Path, text: str, replaced: int) -> None:
+    """Refuse a file whose first block is mostly replacement characters or NUL bytes."""
+    if len(text) < _SNIFF_CHARS:
+        return
+    bad = replaced + text.count("\x00")
+    if bad > _BINARY_SHARE * max(len(text), 1):
+        raise ValueError(f"{path} looks binary or compressed, not UTF-8 text: {bad} of its first "
+                         f"{len(text)} characters are invalid UTF-8 or NUL bytes (compressed corpora "
+                         f"are read when named {', '.join(COMPRESSED_SUFFIXES[:3])})")
 
 Tokenizer = Callable[[str], list]
 
 
 def _check_tokenizer(tokenizer: str, token_pattern: str | None) -> re.Pattern | None:
-    """Validate a tokenizer name and pattern; the compiled pattern for ``"regex"``."""
+    """Validate a tokenizer name and pattern; the compiled pattern for ``"regex"`` and ``"ascii"``."""
     if tokenizer not in TOKENIZERS:
         raise ValueError(f"tokenizer must be one of {TOKENIZERS}, not {tokenizer!r}; for a custom "
                          "pattern use tokenizer='regex', token_pattern=r'...'")
     if token_pattern is not None and tokenizer != "regex":
-        raise ValueError("token_pattern is only used with tokenizer='regex'")
-    if tokenizer != "regex":
+        raise ValueError("token_pattern is only used with tokenizer='regex' (--token-pattern needs "
+                         "--tokenizer regex)")
+    if tokenizer not in ("regex", "ascii"):
         return None
+    text = ASCII_TOKEN_PATTERN if tokenizer == "ascii" else token_pattern or DEFAULT_TOKEN_PATTERN
     try:
-        pattern = re.compile(token_pattern or DEFAULT_TOKEN_PATTERN)
+        pattern = re.compile(text)
     except (re.error, TypeError) as exc:
         raise ValueError(f"token_pattern {token_pattern!r} is not a valid regular expression: {exc}") from exc
     if pattern.groups:
         raise ValueError(f"token_pattern {pattern.pattern!r} has capturing groups; use (?:...) instead")
+    if pattern.match(""):
+        raise ValueError(f"token_pattern {pattern.pattern!r} matches the empty string, which would "
+                         "make empty tokens; use + instead of * (e.g. [a-z]+)")
     return pattern
+
+
+def _straight_apostrophes(text: str) -> str:
+    for curly in _CURLY_APOSTROPHES:
+        if curly in text:
+            text = text.replace(curly, "'")
+    return text
+
+
+def normalize_text(text: str) -> str:
+    """What the ``"regex"`` tokenizer matches on: NFC-normalised, case-folded text with curly
+    apostrophes made straight.
+
+    Examples
+    --------
+    >>> normalize_text("Stra\u00dfe Cafe\u0301 Don\u2019t")
+    "strasse caf\u00e9 don't"
+    """
+    text = _straight_apostrophes(text)
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return text.casefold()
 
 
 def make_tokenizer(tokenizer: str = "regex", token_pattern: str | None = None,
@@ -78,15 +226,18 @@ def make_tokenizer(tokenizer: str = "regex", token_pattern: str | None = None,
 
     Parameters
     ----------
-    tokenizer : {"regex", "whitespace", "treebank"}
-        ``"regex"`` (default): lower-case, map curly apostrophes to ``'``, then find all matches of
-        ``token_pattern`` (default ``[a-z0-9]+(?:'[a-z]+)?``). ``"whitespace"``: split on
-        whitespace only, no case change (for pre-tokenized text). ``"treebank"``: NLTK's
-        ``TreebankWordTokenizer`` (needs no downloaded data), lower-cased.
+    tokenizer : {"regex", "ascii", "whitespace", "treebank"}
+        ``"regex"`` (default): NFC-normalise, case-fold (``straße`` -> ``strasse``), map curly
+        apostrophes to ``'``, then find all matches of ``token_pattern`` (default
+        :data:`DEFAULT_TOKEN_PATTERN`: words of every script, apostrophes inside words kept,
+        hyphens splitting). ``"ascii"``: the pattern of earlier versions,
+        ``[a-z0-9]+(?:'[a-z]+)?`` on lower-cased text (non-ASCII letters split words).
+        ``"whitespace"``: split on whitespace only, no case change (for pre-tokenized text).
+        ``"treebank"``: NLTK's ``TreebankWordTokenizer`` (needs no downloaded data), lower-cased.
     token_pattern : str, optional
-        A user regex for ``tokenizer="regex"``.
+        A user regex for ``tokenizer="regex"`` (it must not match the empty string).
     lowercase : bool
-        Lower-case before matching (``"regex"`` and ``"treebank"``).
+        Case-fold (lower-case for ``"ascii"`` and ``"treebank"``) before matching.
 
     Returns
     -------
@@ -95,8 +246,10 @@ def make_tokenizer(tokenizer: str = "regex", token_pattern: str | None = None,
 
     Examples
     --------
-    >>> make_tokenizer()("Don\u2019t PANIC, 42 times!")
-    ["don't", 'panic', '42', 'times']
+    >>> make_tokenizer()("Don\u2019t PANIC, 42 caf\u00e9s in \u041c\u043e\u0441\u043a\u0432\u0430!")
+    ["don't", 'panic', '42', 'caf\u00e9s', 'in', '\u043c\u043e\u0441\u043a\u0432\u0430']
+    >>> make_tokenizer("ascii")("Caf\u00e9 na\u00efve")
+    ['caf', 'na', 've']
     """
     pattern = _check_tokenizer(tokenizer, token_pattern)
     if tokenizer == "whitespace":
@@ -106,23 +259,56 @@ def make_tokenizer(tokenizer: str = "regex", token_pattern: str | None = None,
 
         treebank = TreebankWordTokenizer()
         if lowercase:
-            return lambda text: treebank.tokenize(text.translate(_CURLY_APOSTROPHES).lower())
+            return lambda text: treebank.tokenize(_straight_apostrophes(text).lower())
         return treebank.tokenize
-    if lowercase:
-        return lambda text: pattern.findall(text.translate(_CURLY_APOSTROPHES).lower())
-    return pattern.findall
+    if not lowercase:
+        return pattern.findall
+    if tokenizer == "ascii":
+        return lambda text: pattern.findall(_straight_apostrophes(text).lower())
+    if token_pattern is None:
+        return _default_tokens
+    return lambda text: pattern.findall(normalize_text(text))
 
 
-def list_text_files(path: str | os.PathLike) -> list[Path]:
+_ALL_WORDS = re.compile(DEFAULT_TOKEN_PATTERN)
+
+
+def _default_tokens(text: str) -> list[str]:
+    """The default regex tokenizer: :data:`DEFAULT_TOKEN_PATTERN` on :func:`normalize_text`."""
+    text = normalize_text(text)
+    if text.isascii() or max(text) <= "\uffff":
+        return _BMP_WORDS.findall(text)
+    return _ALL_WORDS.findall(text)
+
+
+def text_suffix(path: str | os.PathLike) -> str:
+    """The suffix that says what ``path`` holds, under any compression suffix.
+
+    Examples
+    --------
+    >>> text_suffix("a/corpus.TXT.gz"), text_suffix("notes.md")
+    ('.txt', '.md')
+    """
+    path = Path(path)
+    if compression_of(path):
+        path = path.with_suffix("")
+    return path.suffix.lower()
+
+
+def list_text_files(path: str | os.PathLike, skip: Iterable[str | os.PathLike] = ()) -> list[Path]:
     """The text files a path stands for: the file itself, or a directory's text files, sorted.
+
+    A directory's text files are those with a text suffix (none, .txt, .text, .cor, .tok, .tokens,
+    .raw, .md), compressed or not (.gz, .bz2, .xz, .zst); hidden files, our own outputs
+    (``skip``: resolved paths) and files such as ``vocab.npz`` are left out, and what was left out
+    (sub-folders included: they are not read) is logged.
 
     Raises
     ------
     FileNotFoundError
         The path does not exist.
     ValueError
-        A directory holding no text files (suffixes: none, .txt, .text, .cor, .tok, .tokens,
-        .raw, .md; hidden files are skipped).
+        A directory holding no text files.
 
     Examples
     --------
@@ -140,26 +326,79 @@ def list_text_files(path: str | os.PathLike) -> list[Path]:
         raise FileNotFoundError(f"corpus path {path} does not exist")
     if not path.is_dir():
         raise ValueError(f"corpus path {path} is neither a file nor a directory")
-    files = sorted(p for p in path.iterdir()
-                   if p.is_file() and not p.name.startswith(".") and p.suffix.lower() in TEXT_SUFFIXES)
+    skipped = {Path(p).resolve() for p in skip}
+    files, left_out = [], []
+    for entry in sorted(path.iterdir()):
+        if entry.name.startswith("."):
+            continue
+        if (entry.is_file() and text_suffix(entry) in TEXT_SUFFIXES and entry.resolve() not in skipped
+                and not _written_by_us(entry)):
+            files.append(entry)
+        else:
+            left_out.append(entry.name + ("/" if entry.is_dir() else ""))
+    if left_out:
+        logger.info("%s: not read (sub-folders, other suffixes, our outputs): %s", path,
+                    ", ".join(left_out[:10]) + (f" and {len(left_out) - 10} more" if len(left_out) > 10 else ""))
     if not files:
         raise ValueError(f"directory {path} holds no text files (looked for suffixes "
-                         f"{sorted(TEXT_SUFFIXES)})")
+                         f"{sorted(TEXT_SUFFIXES)}, optionally compressed as {', '.join(COMPRESSED_SUFFIXES)})")
     return files
+
+
+_VECTORS_HEADER = re.compile(rb"\d+ \d+\r?\n\S+( -?[0-9.]+(e[-+]?\d+)?)+\r?\n")
+_VOCAB_LINE = re.compile(rb"\S+ \d+\r?")
+
+
+def _written_by_us(path: Path) -> bool:
+    """Whether ``path`` looks like a vocab.txt or vectors.txt (word2vec text) we write, judged
+    from its first lines; such files in a corpus directory are not corpus text."""
+    if compression_of(path):
+        return False
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    lines = head.split(b"\n")[:-1] if len(head) == 8192 else head.rstrip(b"\n").split(b"\n")
+    if _VECTORS_HEADER.match(head):
+        return True
+    return len(lines) >= 2 and all(_VOCAB_LINE.fullmatch(line) for line in lines)
+
+
+def _split_documents(text: str, line_is_document: bool) -> list[str]:
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text.split("\n") if line_is_document else _PARAGRAPH_BREAK.split(text)
+
+
+class DocumentPiece(str):
+    """The text of a piece of a long document, which the next text yielded continues."""
+
+
+def _cut_at_space(text: str, size: int) -> tuple[DocumentPiece, str]:
+    """Cut ``text`` before its last whitespace within ``size`` characters (anywhere if none), so
+    that no token is split and a paragraph break stays whole in the rest."""
+    cut = max(text.rfind(" ", 0, size), text.rfind("\n", 0, size), text.rfind("\t", 0, size))
+    cut = cut if cut > 0 else size
+    return DocumentPiece(text[:cut]), text[cut:]
 
 
 def iter_text_documents(path: Path, line_is_document: bool = False, errors: str = "replace",
                         block_bytes: int = _BLOCK_BYTES, start: int = 0,
-                        end: int | None = None) -> Iterator[str]:
+                        end: int | None = None, piece_chars: int | None = None) -> Iterator[str]:
     """Yield the documents of one UTF-8 text file as strings, reading it block by block.
 
-    Invalid UTF-8 is replaced by U+FFFD and the number of replacements logged once per file and
-    process, however many passes read it (``errors="replace"``), or raises ``ValueError`` naming the file and byte offset
-    (``errors="strict"``).
+    A ``.gz``, ``.bz2``, ``.xz`` (or ``.zst``) file is decompressed as it is read. Invalid UTF-8 is
+    replaced by U+FFFD and the number of replacements logged once per file and process, however
+    many passes read it (``errors="replace"``), or raises ``ValueError`` naming the file and byte
+    offset (``errors="strict"``). A file whose first block is mostly invalid UTF-8 or NUL bytes
+    (binary, or compressed under a text name) raises ``ValueError`` either way.
 
-    ``start``/``end`` read only the bytes ``[start, end)`` (error offsets stay file offsets);
-    both must be document boundaries (see :mod:`glove_gensim.distributed`) for the documents to
-    be those of the whole file.
+    ``start``/``end`` read only the bytes ``[start, end)`` of an uncompressed file (error offsets
+    stay file offsets); both must be document boundaries (see :mod:`glove_gensim.distributed`)
+    for the documents to be those of the whole file.
+
+    A document longer than ``piece_chars`` (default :data:`PIECE_CHARS`) characters is yielded in
+    pieces cut at whitespace, each
+    but the last a :class:`DocumentPiece` (the next text continues it), so memory stays bounded
+    whatever the document's length (a whole corpus on one line, as text8).
 
     Examples
     --------
@@ -171,15 +410,26 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
     ...     list(iter_text_documents(path, line_is_document=True))
     ['First paragraph,\\nstill first.', 'Second one.\\n']
     ['First paragraph,', 'still first.', '', 'Second one.', '']
+    >>> path = Path(tempfile.mkdtemp()) / "c.txt"
+    >>> _ = path.write_bytes(b"one two\\r\\rthree\\r\\n\\r\\nfour")
+    >>> list(iter_text_documents(path))
+    ['one two', 'three', 'four']
     """
     if errors not in ("replace", "strict"):
         raise ValueError(f"errors must be 'replace' or 'strict', not {errors!r}")
+    piece_chars = PIECE_CHARS if piece_chars is None else piece_chars
+    compressed = compression_of(path) is not None
+    if compressed and (start or end is not None):
+        raise ValueError(f"{path} is compressed: it can only be read whole (start=0, end=None)")
+    if not compressed:
+        _check_not_compressed(path)
     decoder = codecs.getincrementaldecoder("utf-8")(
         errors="strict" if errors == "strict" else _ERROR_HANDLER)
     _replacements.count = 0
     carry = ""
     offset = start
-    with open(path, "rb") as handle:
+    first = True
+    with open_binary(path) as handle:
         if start:
             handle.seek(start)
         while True:
@@ -190,17 +440,35 @@ def iter_text_documents(path: Path, line_is_document: bool = False, errors: str 
             except UnicodeDecodeError as exc:
                 pending = len(decoder.getstate()[0]) if not final else 0
                 position = offset - pending + exc.start
-                raise ValueError(f"{path}: invalid UTF-8 at byte offset {max(position, 0)} ({exc.reason}); "
-                                 "use errors='replace' to substitute U+FFFD") from exc
+                where = "decompressed byte offset" if compressed else "byte offset"
+                raise ValueError(f"{path}: invalid UTF-8 at {where} {max(position, 0)} ({exc.reason}); "
+                                 "use --errors replace (errors='replace') to substitute U+FFFD") from exc
+            if first and (text or final):
+                _check_text(path, text, _replacements.count)
+                first = False
+            nul = raw.find(b"\x00")
+            if nul >= 0:
+                where = "decompressed byte offset" if compressed else "byte offset"
+                raise ValueError(f"{path} looks binary or corrupt: NUL byte at {where} {offset + nul} "
+                                 "(text corpora hold none)")
             offset += len(raw)
             text = carry + text
-            parts = text.split("\n") if line_is_document else _PARAGRAPH_BREAK.split(text)
-            carry = "" if final else parts.pop()
-            yield from parts
+            held = "\r" if not final and text.endswith("\r") else ""  # may be half of a \r\n
+            parts = _split_documents(text[:-1] if held else text, line_is_document)
+            carry = "" if final else parts.pop() + held
+            for part in parts:
+                while len(part) > piece_chars:
+                    piece, part = _cut_at_space(part, piece_chars)
+                    yield piece
+                yield part
             if final:
                 break
+            while len(carry) > piece_chars:
+                piece, carry = _cut_at_space(carry, piece_chars)
+                yield piece
     if _replacements.count:
-        _report_replacements(path, start, end, _replacements.count)
+        _report_once(path, ("utf-8", start, end), "%s: replaced %d invalid UTF-8 byte sequence(s) with U+FFFD",
+                     _replacements.count)
 
 
 @dataclass(frozen=True)
@@ -317,10 +585,7 @@ class Corpus:
     def __iter__(self) -> Iterator[list[str]]:
         if self._files:
             for path in self._files:
-                for text in iter_text_documents(path, self.options.line_is_document, self.options.errors):
-                    tokens = self._tokenize(text)
-                    if tokens:
-                        yield tokens
+                yield from self._iter_file(path)
             return
         for number, document in enumerate(self.source):
             if isinstance(document, str):
@@ -328,3 +593,33 @@ class Corpus:
                                 f"first (e.g. [text.split() for text in texts]) or pass a file path")
             if document:
                 yield document if isinstance(document, list) else list(document)
+
+    def _iter_file(self, path: Path) -> Iterator[list[str]]:
+        """The documents of one file, a long one in pieces (:class:`~glove_gensim.pieces.ContinuedTokens`
+        but the last); the share of word characters the tokenizer dropped is measured on the first
+        megabyte or so and logged when above 1 %."""
+        sampled = kept = 0
+        measure = self.options.tokenizer != "whitespace"
+        held: list[str] = []  # a piece waits until we know whether a later piece has tokens
+        for text in iter_text_documents(path, self.options.line_is_document, self.options.errors):
+            tokens = self._tokenize(text)
+            if measure and sampled < _DROP_SAMPLE_CHARS:
+                sampled += len(_NOT_WORDS.sub("", text))
+                kept += sum(map(len, tokens))
+            piece = isinstance(text, DocumentPiece)
+            if held and (tokens or not piece):
+                yield ContinuedTokens(held) if tokens else held
+                held = []
+            if piece:
+                held = held + tokens if held else tokens
+            elif tokens:
+                yield tokens
+        if held:
+            yield held
+        dropped = max(0, sampled - kept)
+        if sampled >= _DROP_MIN_CHARS and dropped > 0.01 * sampled:
+            _report_once(path, ("dropped", self.options), "%s: the %s tokenizer dropped %.1f%% of the "
+                         "characters that are neither spaces nor punctuation (measured on the first %d); "
+                         "see --tokenizer and --token-pattern", self.options.tokenizer,
+                         100 * dropped / sampled, sampled)
+

@@ -47,6 +47,8 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from glove_gensim import _cooccur_kernels as kernels
+from glove_gensim.files import cleanup_section
+from glove_gensim.pieces import BoundaryPairs, add_sorted, continuation_flags
 from glove_gensim.progress import progress_bar
 
 logger = logging.getLogger(__name__)
@@ -240,18 +242,20 @@ def count_partial(documents: Iterable[Sequence[str]], vocabulary, window: int, s
     def encoded() -> Iterator[tuple[np.ndarray, np.ndarray]]:
         with progress_bar(progress, "co-occurrence") as bar:
             for chunk in chunks(documents, chunk_tokens):
-                yield vocabulary.encode(chunk)
+                yield (*vocabulary.encode(chunk), continuation_flags(chunk))
                 bar.update(sum(map(len, chunk)))
 
     return count_id_chunks(encoded(), len(vocabulary), window, symmetric, distance_weighting,
                            memory_limit, tmp_dir, threads)
 
 
-def count_id_chunks(id_chunks: Iterable[tuple[np.ndarray, np.ndarray]], n_words: int, window: int,
+def count_id_chunks(id_chunks: Iterable[tuple[np.ndarray, ...]], n_words: int, window: int,
                     symmetric: bool = True, distance_weighting: bool = True,
                     memory_limit: int | None = None, tmp_dir=None,
                     threads: int | None = None) -> PartialCounts:
-    """Count chunks of encoded documents ``(ids, doc_starts)`` (see :func:`drop_out_of_vocabulary`).
+    """Count chunks of encoded documents ``(ids, doc_starts)`` (see :func:`drop_out_of_vocabulary`),
+    or ``(ids, doc_starts, continued)`` where ``continued`` flags the documents that the next one
+    continues (pieces of a long document, :mod:`glove_gensim.pieces`): windows then run across.
 
     ``threads`` counting threads (default :func:`default_threads`) share the work; the result
     is the same for any number of them.
@@ -269,26 +273,31 @@ def count_id_chunks(id_chunks: Iterable[tuple[np.ndarray, np.ndarray]], n_words:
     n_threads = default_threads() if threads is None else int(threads)
     counters = [_WindowCounter(n_words, window, symmetric, distance_weighting, memory_limit, tmp_dir,
                                owner, n_threads) for owner in range(n_threads)]
+    boundary = BoundaryPairs(window, counters[0].weights, symmetric)
     n_documents = 0
     pool = ThreadPoolExecutor(n_threads, thread_name_prefix="cooccur") if n_threads > 1 else None
     pending: list = []
     try:
-        for ids, doc_starts in id_chunks:
+        for ids, doc_starts, *continued in id_chunks:
             for future in pending:
                 future.result()
             n_documents += len(doc_starts) - 1
+            if continued:
+                boundary.add(ids, doc_starts, continued[0])
+                n_documents -= int(np.count_nonzero(continued[0]))
             if pool is None:
                 counters[0].add(ids, doc_starts)
             else:
                 pending = [pool.submit(counter.add, ids, doc_starts) for counter in counters]
         for future in pending:
             future.result()
-        rows, cols, values = _finish(counters)
+        rows, cols, values = add_sorted(*_finish(counters), *boundary.arrays(), n_words)
     finally:
-        if pool is not None:
-            pool.shutdown(wait=True, cancel_futures=True)
-        for counter in counters:
-            counter.close()
+        with cleanup_section():  # an interrupt waits until the spill folders are gone
+            if pool is not None:
+                pool.shutdown(wait=True, cancel_futures=True)
+            for counter in counters:
+                counter.close()
     return PartialCounts(rows, cols, values, counters[0].scale, window, n_documents,
                          sum(c.n_shards for c in counters))
 
@@ -313,6 +322,7 @@ class FirstPass(NamedTuple):
     total_tokens: int
     n_documents: int
     tokens: "TokenStore"
+    continued: list  # per chunk of ``tokens``: which documents the next one continues (flags)
 
 
 def first_pass(documents: Iterable[Sequence[str]], chunk_tokens: int = READ_TOKENS,
@@ -335,6 +345,7 @@ def first_pass(documents: Iterable[Sequence[str]], chunk_tokens: int = READ_TOKE
     counts = np.zeros(0, dtype=np.int64)
     total = n_documents = 0
     store = TokenStore(None if memory_limit is None else int(memory_limit * _TOKEN_SHARE), tmp_dir)
+    continued: list = []
     try:
         with progress_bar(progress, "reading") as bar:
             for chunk in chunks(documents, chunk_tokens):
@@ -345,13 +356,14 @@ def first_pass(documents: Iterable[Sequence[str]], chunk_tokens: int = READ_TOKE
                 chunk_counts[:len(counts)] += counts
                 counts = chunk_counts
                 store.append(ids, lengths)
+                continued.append(continuation_flags(chunk))
                 total += n_tokens
-                n_documents += len(chunk)
+                n_documents += len(chunk) - int(np.count_nonzero(continued[-1]))
                 bar.update(n_tokens)
     except BaseException:
         store.close()
         raise
-    return FirstPass(list(provisional), counts, total, n_documents, store)
+    return FirstPass(list(provisional), counts, total, n_documents, store, continued)
 
 
 class TokenStore:

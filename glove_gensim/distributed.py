@@ -66,7 +66,7 @@ from typing import Iterator, Sequence
 import numba
 import numpy as np
 
-from glove_gensim.corpus import Corpus, CorpusOptions, iter_text_documents
+from glove_gensim.corpus import Corpus, CorpusOptions, compression_of, iter_text_documents
 from glove_gensim.counting import CHUNK_TOKENS, PartialCounts, count_partial, log_plan
 from glove_gensim.validation import check_int
 
@@ -114,7 +114,7 @@ def plan_partitions(files: Sequence[str | os.PathLike], n_partitions: int | None
         Wanted number of partitions (used when ``partition_bytes`` is not given; default 1).
     partition_bytes : int, optional
         Nominal bytes per partition. Cuts are moved to document boundaries when read, so a
-        partition may end up larger or empty.
+        partition may end up larger or empty. A compressed file is never cut.
 
     Returns
     -------
@@ -142,10 +142,10 @@ def plan_partitions(files: Sequence[str | os.PathLike], n_partitions: int | None
     for number, (path, size) in enumerate(zip(paths, sizes)):
         position = 0
         while True:
-            take = min(room, size - position)
+            take = size - position if compression_of(path) else min(room, size - position)
             end = position + take
             partitions[-1].append(Piece(path, position, None if end >= size else end))
-            room -= take
+            room = max(0, room - take)
             position = end
             if room == 0 and (position < size or number < len(paths) - 1):
                 partitions.append([])

@@ -32,6 +32,35 @@ logger = logging.getLogger(__name__)
 _HEADER_KEY = "__header__"
 
 
+_cleanups = [0]  # how many clean-up sections are running (see :func:`cleanup_section`)
+
+
+@contextlib.contextmanager
+def cleanup_section() -> Iterator[None]:
+    """Mark clean-up code (removing temporary files, renaming results into place) that an
+    interrupt must not cut short: a SIGINT/SIGTERM handler that checks :func:`in_cleanup` (the
+    command line's does) only records the signal and acts on it once the section ends.
+
+    Examples
+    --------
+    >>> with cleanup_section():
+    ...     in_cleanup()
+    True
+    >>> in_cleanup()
+    False
+    """
+    _cleanups[0] += 1
+    try:
+        yield
+    finally:
+        _cleanups[0] -= 1
+
+
+def in_cleanup() -> bool:
+    """Whether a :func:`cleanup_section` is running."""
+    return _cleanups[0] > 0
+
+
 class CorruptFileError(ValueError):
     """A file of ours that cannot be trusted: truncated, altered, of another kind or version.
 

@@ -282,7 +282,7 @@ def _save_text(kv: KeyedVectors, path: str | os.PathLike, header: bool) -> Path:
 
 def load_glove(path: str | os.PathLike, binary: bool | None = None,
                vocab_path: str | os.PathLike | None = None, dtype: Any = np.float32,
-               encoding: str = "utf-8", unicode_errors: str = "strict") -> KeyedVectors:
+               encoding: str = "utf-8", unicode_errors: str = "strict", strict: bool = True) -> KeyedVectors:
     """Read word vectors in Stanford GloVe's text or binary format, or word2vec's text format.
 
     Text files are streamed line by line, with or without a ``n_words dim`` header (detected; see
@@ -306,6 +306,11 @@ def load_glove(path: str | os.PathLike, binary: bool | None = None,
         dtype of the returned vectors (numbers are parsed as float64 and rounded once).
     encoding, unicode_errors : str
         Text decoding, as for :func:`bytes.decode` (``"strict"`` reports the line number).
+    strict : bool, default True
+        Refuse, naming ``path:line``, a non-finite value (NaN, inf) and, when a header declares the
+        dimension, a line whose word would end in a numeric field (``queen 0.4 1.1 0.3`` under
+        ``3 2``: one number too many). ``False`` (CLI: ``--lenient``) accepts both, as gensim's
+        readers do (the word then holds the extra field).
 
     Returns
     -------
@@ -348,6 +353,8 @@ def load_glove(path: str | os.PathLike, binary: bool | None = None,
                                 else f"vectors path {path} is not a file")
     if binary is None:
         binary = path.suffix.lower() == ".bin"
+    if binary and _is_word2vec_binary(path):
+        return _read_word2vec_binary(path, dtype, encoding, unicode_errors, strict)
     counts = None
     if vocab_path is not None:
         from glove_gensim.vocab import Vocabulary  # local: keeps io importable on its own
@@ -361,12 +368,49 @@ def load_glove(path: str | os.PathLike, binary: bool | None = None,
                              "binary=True, vocab_path='vocab.txt'), or binary=False for a text file")
         words, vectors = _read_binary(path, counts[0], dtype)
     else:
-        words, vectors = _read_text(path, dtype, encoding, unicode_errors)
+        words, vectors = _read_text(path, dtype, encoding, unicode_errors, strict)
+    if strict and binary:
+        _check_finite(path, vectors, None)
     kv = _to_keyed_vectors(words, vectors, dtype)
     if counts is not None:
         _set_counts(kv, *counts, path=path)
     logger.info("loaded %d vectors of dimension %d from %s", len(kv), kv.vector_size, path)
     return kv
+
+
+_WORD2VEC_BINARY_HEADER = re.compile(rb"[1-9][0-9]* [1-9][0-9]*\r?\n")
+
+
+def _is_word2vec_binary(path: Path) -> bool:
+    """Whether ``path`` starts as word2vec's binary format (``"n_words dim\\n"`` in ASCII); a
+    Stanford binary file starts with a float64, whose bytes practically never read so."""
+    with open(path, "rb") as handle:
+        return _WORD2VEC_BINARY_HEADER.match(handle.read(48)) is not None
+
+
+def _read_word2vec_binary(path: Path, dtype: Any, encoding: str, unicode_errors: str,
+                          strict: bool) -> KeyedVectors:
+    """A word2vec (GoogleNews-style) binary file, read by gensim."""
+    logger.info("%s is in word2vec's binary format (its header line says so): reading it with gensim", path)
+    try:
+        kv = KeyedVectors.load_word2vec_format(str(path), binary=True, datatype=dtype, encoding=encoding,
+                                               unicode_errors=unicode_errors)
+    except (EOFError, UnicodeDecodeError, ValueError) as exc:
+        raise ValueError(f"{path}: not a readable word2vec binary file ({exc})") from None
+    if strict:
+        _check_finite(path, kv.vectors, None)
+    return kv
+
+
+def _check_finite(path: Path, vectors: np.ndarray, words: list[str] | None) -> None:
+    """Refuse NaN and inf values, naming the first row holding one."""
+    for start in range(0, len(vectors), _BLOCK_ROWS):
+        bad = np.flatnonzero(~np.isfinite(vectors[start:start + _BLOCK_ROWS]).all(axis=1))
+        if bad.size:
+            row = start + int(bad[0])
+            where = f"row {row}" if words is None else f"the vector of {words[row]!r}"
+            raise ValueError(f"{path}: {where} holds a non-finite value (NaN or inf); pass --lenient "
+                             "(strict=False) to load it anyway")
 
 
 def _to_keyed_vectors(words: list[str], vectors: np.ndarray, dtype: Any) -> KeyedVectors:
@@ -511,7 +555,8 @@ def _trailing_numbers(fields: Sequence[str]) -> int:
     return count
 
 
-def _read_text(path: Path, dtype: Any, encoding: str, unicode_errors: str) -> tuple[list[str], np.ndarray]:
+def _read_text(path: Path, dtype: Any, encoding: str, unicode_errors: str,
+               strict: bool = True) -> tuple[list[str], np.ndarray]:
     lines = _lines(path, encoding, unicode_errors)
     first = next(lines, None)
     if first is None:
@@ -546,6 +591,13 @@ def _read_text(path: Path, dtype: Any, encoding: str, unicode_errors: str) -> tu
     one_word_lines = True  # for a 1-d header candidate: could every line be "word value"?
     for number, text in data:
         word, vector = _parse(path, number, text, dim, dim_from)
+        if strict and declared is not None and " " in word and _trailing_numbers(word.split()):
+            raise ValueError(f"{path}:{number}: more numbers than the {dim} declared by the header on "
+                             f"line {first_number}: {_clip(text)!r} (pass --lenient, strict=False, to "
+                             "read the extra field as part of the word)")
+        if strict and not np.isfinite(vector).all():
+            raise ValueError(f"{path}:{number}: non-finite value (NaN or inf) in the vector of "
+                             f"{word!r}; pass --lenient (strict=False) to load it anyway")
         if declared is not None and dim == 1 and one_word_lines and len(word.split()) != 1:
             one_word_lines = False
         rows.add(number, word, vector)

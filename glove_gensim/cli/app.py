@@ -3,13 +3,18 @@
 Exit status: 0 on success; 2 for an argument or input error (argparse's own errors, and the
 :data:`INPUT_ERRORS` below); 1 for a run that fails for a stated reason (:data:`RUN_FAILURES`:
 training diverged, out of memory, disk full). Either way the message is printed once, as
-``glove-gensim COMMAND: error: ...``. Anything else is a bug: its traceback is kept.
+``glove-gensim COMMAND: error: ...``. SIGINT (Ctrl-C) and SIGTERM stop a command with one line,
+``glove-gensim COMMAND: interrupted by SIGINT; ...`` saying where to resume from, and exit status
+128 + the signal number (130, 143). Anything else is a bug: its traceback is kept.
 """
 from __future__ import annotations
 
 import argparse
 import errno
+import gc
+import os
 import importlib.util
+import logging
 import sys
 from pathlib import Path
 from typing import Sequence
@@ -18,6 +23,7 @@ from glove_gensim import __version__
 from glove_gensim.cli import baseline, counting, evaluate, train
 from glove_gensim.cli.logs import OUR_PACKAGES, configure_logging
 from glove_gensim.cli.options import LibraryDefaultsFormatter
+from glove_gensim.cli.outputs import Interrupted, stop_on_signals
 
 INPUT_ERRORS = (FileNotFoundError, FileExistsError, IsADirectoryError, NotADirectoryError, PermissionError)
 """Errors about the paths the user named; a ``ValueError`` (``CorruptFileError`` included) is an
@@ -96,7 +102,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
     configure_logging(args.quiet)
     try:
-        args.handler(args)
+        with stop_on_signals():
+            args.handler(args)
+    except Interrupted as exc:
+        print(f"glove-gensim {args.command}: interrupted by {exc.name}; {_resume_hint(args)}", file=sys.stderr)
+        return exc.status
     except Exception as exc:
         status = exit_status(exc)
         if status is None:
@@ -104,3 +114,35 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"glove-gensim {args.command}: error: {exc}", file=sys.stderr)
         return status
     return 0
+
+
+def _resume_hint(args: argparse.Namespace) -> str:
+    """Where an interrupted command can go on from.
+
+    Examples
+    --------
+    >>> _resume_hint(argparse.Namespace(checkpoint_dir="ck"))
+    'resume with the same command and --resume (checkpoints in ck)'
+    >>> _resume_hint(argparse.Namespace())
+    'no partial output was left; run the command again to start over'
+    """
+    if getattr(args, "checkpoint_dir", None):
+        return f"resume with the same command and --resume (checkpoints in {args.checkpoint_dir})"
+    return "no partial output was left; run the command again to start over"
+
+
+def run() -> None:
+    """Console-script entry point: :func:`main`, then exit with its status.
+
+    After SIGINT or SIGTERM the process leaves with ``os._exit`` once the clean-up has run and the
+    streams are flushed: JAX's runtime may crash tearing the interpreter down after an interrupted
+    computation, and the user must see the exit status 128 + signal, not a segmentation fault.
+    """
+    status = main()
+    if status > 128:
+        gc.collect()  # finalizers of temporary folders run now
+        logging.shutdown()
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(status)
+    sys.exit(status)

@@ -24,7 +24,7 @@ from glove_gensim.cli.options import (
     output_folder,
     positive_float,
 )
-from glove_gensim.cli.train import add_training_flags, check_resume, train_resumable, write_vectors
+from glove_gensim.cli.train import add_training_flags, check_training_outputs, train_resumable, write_vectors
 
 logger = logging.getLogger(__name__)
 
@@ -98,8 +98,9 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
 
 
 def _run_baseline(args: argparse.Namespace) -> None:
-    check_resume(args)
-    if "engine" in args and args.engine == "gensim":
+    gensim = "engine" in args and args.engine == "gensim"
+    check_training_outputs(args, "word2vec.model" if gensim else "model.npz")
+    if gensim:
         _run_gensim(args)
         return
     from baselines.sgns import SkipGramNS
@@ -107,7 +108,7 @@ def _run_baseline(args: argparse.Namespace) -> None:
     model = SkipGramNS(progress=not args.quiet, **library_kwargs(args, SGNS), **corpus_options(args))
     model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args)
-    write_vectors(model.wv, model, args, "model.npz")
+    write_vectors(model.wv, model, args.out, "model.npz")
 
 
 def _run_gensim(args: argparse.Namespace) -> None:
@@ -125,4 +126,4 @@ def _run_gensim(args: argparse.Namespace) -> None:
     corpus = open_corpus(args)
     vocabulary = Vocabulary.build(corpus, progress=not args.quiet, **library_kwargs(args, VOCABULARY))
     model, _ = train_word2vec(corpus, vocabulary, **params)
-    write_vectors(model.wv, model, args, "word2vec.model")
+    write_vectors(model.wv, model, args.out, "word2vec.model")

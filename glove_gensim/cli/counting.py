@@ -22,6 +22,8 @@ from glove_gensim.cli.options import (
     open_corpus,
     output_file,
 )
+from glove_gensim.cli.bounds import check_window
+from glove_gensim.cli.outputs import check_output_file, raise_if_interrupted
 
 logger = logging.getLogger(__name__)
 
@@ -107,9 +109,11 @@ def _build_vocabulary(args: argparse.Namespace, corpus, client):
 
 
 def _run_vocab(args: argparse.Namespace) -> None:
+    check_output_file(args.out, [args.corpus])
     corpus = open_corpus(args)
     with _dask_client(args) as client:
         vocabulary = _build_vocabulary(args, corpus, client)
+    raise_if_interrupted()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     vocabulary.save(args.out)
     logger.info("wrote %d words to %s", len(vocabulary), args.out)
@@ -119,6 +123,8 @@ def _run_cooccur(args: argparse.Namespace) -> None:
     from glove_gensim.cooccur import count_corpus, count_cooccurrences
     from glove_gensim.vocab import Vocabulary
 
+    check_output_file(args.out, [args.corpus, *([args.vocab] if args.vocab else [])])
+    check_window(args, "--window")
     corpus = open_corpus(args)
     given = Vocabulary.load(args.vocab) if args.vocab else None
     vocabulary_kwargs = library_kwargs(args, VOCABULARY)
@@ -132,6 +138,7 @@ def _run_cooccur(args: argparse.Namespace) -> None:
             cooccurrence = count_cooccurrences(corpus, vocabulary, progress=not args.quiet,
                                                **library_kwargs(args, COOCCURRENCE),
                                                **_backend_kwargs(args, client))
+    raise_if_interrupted()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
     cooccurrence.save(args.out)
     logger.info("wrote %d co-occurrences to %s", cooccurrence.nnz, args.out)

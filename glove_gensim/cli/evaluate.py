@@ -18,6 +18,10 @@ from glove_gensim.cli.options import (
     output_folder,
     positive_float,
 )
+from glove_gensim.cli.bounds import check_table_memory, check_window
+from glove_gensim.cli.outputs import check_output_folder, staged_folder
+
+REPORT_FILES = ("report.html", "report.md", "report.json")
 
 MOST_SIMILAR = "gensim.models.keyedvectors:KeyedVectors.most_similar"
 REPORT = "evaluation.report:compare"
@@ -41,6 +45,7 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     flags = Flags(parser)
     parser.add_argument("vectors", metavar="VECTORS")
     parser.add_argument("word", metavar="WORD")
+    add_reading_flags(parser)
     flags.add(parser, "-k", type=int_at_least(1), bind=[MOST_SIMILAR], parameter="topn", help="number of neighbours")
     flags.finish(_run_neighbors, "neighbors")
 
@@ -51,6 +56,7 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     add_common_flags(parser)
     add_evaluation_flags(parser)
     parser.add_argument("vectors", nargs="+", metavar="VECTORS")
+    add_reading_flags(parser)
     parser.add_argument("--out", metavar="DIR", type=output_folder, default=None,
                         help="also write report.html / report.md / report.json comparing the files")
     Flags(parser).finish(_run_evaluate, "evaluate")
@@ -93,10 +99,49 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     flags.finish(_run_compare, "compare")
 
 
-def _run_neighbors(args: argparse.Namespace) -> None:
+def add_reading_flags(parser: argparse.ArgumentParser) -> None:
+    """--vocab (Stanford .bin files hold no words) and --lenient, for the commands reading vectors.
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_reading_flags(parser)
+    >>> args = parser.parse_args(["--vocab", "vocab.txt", "--lenient"])
+    >>> args.vocab, args.lenient
+    ('vocab.txt', True)
+    """
+    group = parser.add_argument_group("reading vectors")
+    group.add_argument("--vocab", metavar="FILE", default=None,
+                       help="Stanford vocab.txt the vectors were trained with: needed to read Stanford's "
+                            "binary vectors.bin (its rows hold no words), and gives every word its count")
+    group.add_argument("--lenient", action="store_true",
+                       help="accept what gensim's readers accept: NaN or inf values, and a line with more "
+                            "numbers than its header declares (the extra field joins the word)")
+
+
+def read_vectors(path: str, args: argparse.Namespace):
+    """``path`` loaded with the reading flags (see :func:`add_reading_flags`).
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> path = Path(tempfile.mkdtemp()) / "v.txt"
+    >>> _ = path.write_text("2 2\\nking 0.1 nan\\nqueen 0.2 0.3\\n")
+    >>> read_vectors(str(path), argparse.Namespace(vocab=None, lenient=False))  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    ValueError: ...v.txt:2: non-finite value (NaN or inf) in the vector of 'king'; pass --lenient ...
+    >>> len(read_vectors(str(path), argparse.Namespace(vocab=None, lenient=True)))
+    2
+    """
     from glove_gensim.io import load_glove
 
-    kv = load_glove(args.vectors)
+    return load_glove(path, vocab_path=args.vocab, strict=not args.lenient)
+
+
+def _run_neighbors(args: argparse.Namespace) -> None:
+    kv = read_vectors(args.vectors, args)
     if args.word not in kv.key_to_index:
         raise ValueError(f"{args.word!r} is not in {args.vectors} ({len(kv)} words)")
     for neighbor, similarity in kv.most_similar(args.word, **library_kwargs(args, MOST_SIMILAR)):
@@ -106,29 +151,36 @@ def _run_neighbors(args: argparse.Namespace) -> None:
 def _write_report(models: dict, losses: dict, args: argparse.Namespace, probes=None) -> None:
     from evaluation import compare, summary_table
 
-    report = compare(models, losses=losses, out_dir=args.out, similarity_sets=args.similarity,
-                     analogy_file=args.analogies, probes=probes, **library_kwargs(args, REPORT))
+    with staged_folder(args.out) as stage:
+        report = compare(models, losses=losses, out_dir=stage, similarity_sets=args.similarity,
+                         analogy_file=args.analogies, probes=probes, **library_kwargs(args, REPORT))
     print(summary_table(report))
     print(f"report: {Path(args.out).resolve() / 'report.html'}")
 
 
 def _run_evaluate(args: argparse.Namespace) -> None:
-    from glove_gensim.io import load_glove
-
+    if args.out:
+        check_output_folder(args.out, args.vectors, REPORT_FILES)
     models = {}
     for path in args.vectors:
         name = Path(path).stem if Path(path).stem not in models else str(path)
-        models[name] = load_glove(path)
+        models[name] = read_vectors(path, args)
     if args.out:
         _write_report(models, {}, args)
         return
     from evaluation import evaluate_analogies, evaluate_similarity
     from evaluation.report import DEFAULT_SIMILARITY_SETS
+    from evaluation.similarity import read_word_pairs
 
     analogies = {"dataset": args.analogies} if args.analogies else {}
+    datasets = [read_word_pairs(spec) for spec in args.similarity or DEFAULT_SIMILARITY_SETS]
     for name, kv in models.items():
-        for dataset in args.similarity or DEFAULT_SIMILARITY_SETS:
-            result = evaluate_similarity(kv, dataset)
+        for data in datasets:
+            try:  # as in the report: a data set this file barely covers is n/a, not an abort
+                result = evaluate_similarity(kv, data)
+            except ValueError as exc:
+                print(f"{name}\t{data.name}\tn/a ({exc})")
+                continue
             print(f"{name}\t{result.dataset}\tspearman {result.spearman:.4f}\tcoverage {result.coverage:.1%}")
         result = evaluate_analogies(kv, **analogies)
         print(f"{name}\tanalogies\taccuracy {result.accuracy:.4f}\tcoverage {result.coverage:.1%}")
@@ -138,10 +190,15 @@ def _run_compare(args: argparse.Namespace) -> None:
     from evaluation import summary_table
     from evaluation.experiment import parse_grid, run_comparison
 
-    report = run_comparison(
-        open_corpus(args), seeds=args.seeds, grid=parse_grid(args.grid), glove_params=library_kwargs(args, GLOVE),
-        sgns_params=library_kwargs(args, SGNS), with_gensim=args.with_gensim, probes=args.probe,
-        out_dir=args.out, similarity_sets=args.similarity, analogy_file=args.analogies,
-        progress=not args.quiet, **library_kwargs(args, REPORT))
+    check_output_folder(args.out, [args.corpus], REPORT_FILES)
+    check_window(args, "--glove-window", "glove_window")
+    check_window(args, "--sgns-window", "sgns_window")
+    check_table_memory(args, batch_flag=None)
+    with staged_folder(args.out) as stage:
+        report = run_comparison(
+            open_corpus(args), seeds=args.seeds, grid=parse_grid(args.grid), glove_params=library_kwargs(args, GLOVE),
+            sgns_params=library_kwargs(args, SGNS), with_gensim=args.with_gensim, probes=args.probe,
+            out_dir=stage, similarity_sets=args.similarity, analogy_file=args.analogies,
+            progress=not args.quiet, **library_kwargs(args, REPORT))
     print(summary_table(report))
     print(f"report: {Path(args.out).resolve() / 'report.html'}")

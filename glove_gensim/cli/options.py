@@ -347,13 +347,17 @@ def add_corpus_flags(flags: Flags) -> None:
     from glove_gensim.corpus import TOKENIZERS
 
     group = flags.parser.add_argument_group("corpus")
-    group.add_argument("corpus", metavar="CORPUS", help="a text file or a directory of text files")
+    group.add_argument("corpus", metavar="CORPUS", help="a text file or a directory of text files "
+                       "(.gz, .bz2 and .xz files are decompressed as they are read)")
     bind = (CORPUS,)
     flags.add(group, "--tokenizer", choices=TOKENIZERS, bind=bind,
-              help="regex: lower-case words and numbers; whitespace: split only, keep case "
+              help="regex: words and numbers of every script, case-folded and NFC-normalised, "
+                   "apostrophes inside words kept, hyphens splitting; ascii: the ASCII pattern of "
+                   "earlier versions, [a-z0-9]+(?:'[a-z]+)?; whitespace: split only, keep case "
                    "(pre-tokenized text); treebank: NLTK's Treebank tokenizer")
     flags.add(group, "--token-pattern", metavar="REGEX", bind=bind,
-              help="custom token regex for --tokenizer regex (default: [a-z0-9]+(?:'[a-z]+)?)")
+              help="custom token regex for --tokenizer regex, matched on case-folded text (it must "
+                   "not match the empty string)")
     flags.add(group, "--line-is-document", action="store_true", bind=bind,
               help="a line is a document (Stanford GloVe / word2vec convention); otherwise a "
                    "blank-line separated paragraph is")

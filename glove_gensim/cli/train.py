@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import math
 from pathlib import Path
 
 from glove_gensim.cli.options import (
@@ -22,6 +23,8 @@ from glove_gensim.cli.options import (
     output_folder,
     positive_float,
 )
+from glove_gensim.cli.bounds import check_table_memory, check_window
+from glove_gensim.cli.outputs import check_output_file, check_output_folder, staged_folder
 
 logger = logging.getLogger(__name__)
 
@@ -110,8 +113,10 @@ def check_resume(args: argparse.Namespace) -> None:
         raise ValueError("--resume needs --checkpoint-dir DIR")
 
 
-def train_resumable(model, args: argparse.Namespace) -> None:
-    """Restore the checkpoint when ``--resume`` is given, then train the remaining epochs.
+def train_resumable(model, args: argparse.Namespace, zero_loss: float | None = None) -> None:
+    """Restore the checkpoint when ``--resume`` is given (refusing a ``--learning-rate`` other than
+    the checkpoint's), train the remaining epochs, and refuse a diverged run (see
+    :func:`check_not_diverging`; ``zero_loss``: the loss of all-zero vectors, when known).
 
     Examples
     --------
@@ -122,15 +127,97 @@ def train_resumable(model, args: argparse.Namespace) -> None:
     >>> model.epochs_trained
     2
     """
-    if args.resume and not model.restore_checkpoint():
-        logger.info("no checkpoint in %s yet: starting from epoch 0", args.checkpoint_dir)
+    if args.resume:
+        given = getattr(args, "learning_rate", None)
+        if not model.restore_checkpoint():
+            logger.info("no checkpoint in %s yet: starting from epoch 0", args.checkpoint_dir)
+        elif given is not None and not math.isclose(model.learning_rate, given):
+            raise ValueError(f"--learning-rate {given:g} differs from the rate {model.learning_rate:g} the "
+                             f"checkpoint in {args.checkpoint_dir} trains at (a divergence restart halves "
+                             "it); leave --learning-rate out to resume, or start in a new --checkpoint-dir")
     remaining = model.epochs - model.epochs_trained
     if remaining > 0:
         model.train(epochs=remaining)
+    check_not_diverging(model.loss_history, zero_loss)
 
 
-def write_vectors(kv, model, args: argparse.Namespace, model_name: str) -> None:
-    """Write ``DIR/vectors.txt`` (word2vec text) and the model as ``DIR/model_name``.
+DIVERGED_RATIO = 100.0
+"""A run whose last loss is this many times its first one's, or that of all-zero vectors, diverged."""
+
+
+def check_not_diverging(losses, zero_loss: float | None = None) -> None:
+    """Refuse (exit status 1, before anything is written) a run whose loss grew
+    :data:`DIVERGED_RATIO`-fold, or ends that many times above ``zero_loss`` (the loss of vectors
+    and biases all zero, which any trained model beats): its vectors are noise, though every number
+    is finite (the model itself stops only at NaN or inf).
+
+    Examples
+    --------
+    >>> check_not_diverging([0.2, 0.1, 0.05])
+    >>> check_not_diverging([0.2, 5.0, 2.4e13])
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: training diverged: the loss grew from 0.2 (epoch 1) to 2.4e+13 (epoch 3); lower --learning-rate
+    >>> check_not_diverging([4.6e14, 5.5e14], zero_loss=1.3)
+    Traceback (most recent call last):
+    ...
+    FloatingPointError: training diverged: the final loss 5.5e+14 is 4.2e+14 times that of all-zero vectors (1.3); lower --learning-rate
+    """
+    if not losses:
+        return
+    if zero_loss and losses[-1] > DIVERGED_RATIO * zero_loss:
+        raise FloatingPointError(f"training diverged: the final loss {losses[-1]:.3g} is "
+                                 f"{losses[-1] / zero_loss:.2g} times that of all-zero vectors "
+                                 f"({zero_loss:.3g}); lower --learning-rate")
+    if len(losses) >= 2 and losses[0] > 0 and losses[-1] > DIVERGED_RATIO * losses[0]:
+        raise FloatingPointError(f"training diverged: the loss grew from {losses[0]:.3g} (epoch 1) to "
+                                 f"{losses[-1]:.3g} (epoch {len(losses)}); lower --learning-rate")
+
+
+def glove_zero_vector_loss(model) -> float:
+    """GloVe's loss (mean of ``0.5 f(X) log(X)^2``) for vectors and biases all zero.
+
+    Examples
+    --------
+    >>> from gensim.test.utils import common_texts
+    >>> from glove_gensim.model import GloVe
+    >>> model = GloVe(vector_size=4, window=2, min_count=1, x_max=10).build_vocab(common_texts)
+    >>> round(glove_zero_vector_loss(model), 4) > 0
+    True
+    """
+    import numpy as np
+
+    values = np.asarray(model.cooccurrence.values, dtype=np.float64)
+    weights = np.minimum(1.0, (values / model.x_max) ** model.alpha)
+    return float(np.mean(0.5 * weights * np.log(values) ** 2)) if len(values) else 0.0
+
+
+def check_training_outputs(args: argparse.Namespace, model_name: str) -> None:
+    """Before any work: ``--resume`` needs ``--checkpoint-dir``; ``--out``, ``--checkpoint-dir``
+    and ``--cooc-cache`` may neither hurt the corpus nor replace files that are not ours
+    (:mod:`glove_gensim.cli.outputs`); ``--window``, ``--vector-size`` and ``--batch-size`` must
+    fit the corpus and the memory (:mod:`glove_gensim.cli.bounds`).
+
+    Examples
+    --------
+    >>> check_training_outputs(argparse.Namespace(resume=True, corpus="c.txt", out="run"), "model.npz")
+    Traceback (most recent call last):
+    ...
+    ValueError: --resume needs --checkpoint-dir DIR
+    """
+    check_resume(args)
+    check_output_folder(args.out, [args.corpus], ["vectors.txt", model_name])
+    if getattr(args, "checkpoint_dir", None):
+        check_output_folder(args.checkpoint_dir, [args.corpus], flag="--checkpoint-dir")
+    if getattr(args, "cooc_cache", None):
+        check_output_file(args.cooc_cache, [args.corpus], flag="--cooc-cache")
+    check_window(args, "--window")
+    check_table_memory(args)
+
+
+def write_vectors(kv, model, out: str | Path, model_name: str) -> None:
+    """Write ``out/vectors.txt`` (word2vec text) and the model as ``out/model_name``, as a whole:
+    into a temporary folder renamed to ``out`` at the end (see :func:`~glove_gensim.cli.outputs.staged_folder`).
 
     Examples
     --------
@@ -140,16 +227,16 @@ def write_vectors(kv, model, args: argparse.Namespace, model_name: str) -> None:
     >>> kv = KeyedVectors(2)
     >>> kv.add_vectors(["a", "b"], np.eye(2, dtype=np.float32))
     >>> out = Path(tempfile.mkdtemp()) / "run"
-    >>> write_vectors(kv, kv, argparse.Namespace(out=out), "kv.model")
+    >>> write_vectors(kv, kv, out, "kv.model")
     >>> sorted(path.name for path in out.iterdir())
     ['kv.model', 'vectors.txt']
     """
     from glove_gensim.io import save_word2vec_text
 
-    out = Path(args.out)
-    out.mkdir(parents=True, exist_ok=True)
-    model.save(str(out / model_name))
-    save_word2vec_text(kv, out / "vectors.txt")
+    out = Path(out)
+    with staged_folder(out) as stage:
+        model.save(str(stage / model_name))
+        save_word2vec_text(kv, stage / "vectors.txt")
     logger.info("wrote %s and %s (%d words)", out / "vectors.txt", out / model_name, len(kv))
 
 
@@ -157,11 +244,11 @@ def _run_train(args: argparse.Namespace) -> None:
     from glove_gensim.callbacks import NeighborsLogger
     from glove_gensim.model import GloVe
 
-    check_resume(args)
+    check_training_outputs(args, "model.npz")
     extra = {"callbacks": [NeighborsLogger(args.probe)]} if args.probe else {}
     model = GloVe(progress=not args.quiet, **library_kwargs(args, GLOVE), **corpus_options(args), **extra)
     model.build_vocab(corpus_file=args.corpus)
-    train_resumable(model, args)
-    write_vectors(model.wv, model, args, "model.npz")
+    train_resumable(model, args, zero_loss=glove_zero_vector_loss(model))
+    write_vectors(model.wv, model, args.out, "model.npz")
     if model.loss_history:
         logger.info("final loss %.6f", model.loss_history[-1])

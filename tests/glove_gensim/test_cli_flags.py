@@ -186,14 +186,14 @@ def test_input_errors_exit_2_once_and_bugs_keep_their_traceback(tmp_path, monkey
     assert err.count("'nope' is not in") == 1 and not [r for r in caplog.records if r.levelno >= logging.ERROR]
     import glove_gensim.io
 
-    def bug(path):
+    def bug(path, **kwargs):
         raise TypeError("a bug")
 
     monkeypatch.setattr(glove_gensim.io, "load_glove", bug)
     with pytest.raises(TypeError, match="a bug"):
         main(["neighbors", str(vectors), "a"])
 
-    def dependency_value_error(path):  # a ValueError raised outside our packages is a bug too
+    def dependency_value_error(path, **kwargs):  # a ValueError raised outside our packages is a bug too
         raise ValueError("inside a dependency")
 
     monkeypatch.setattr(glove_gensim.io, "load_glove", dependency_value_error)
@@ -212,7 +212,7 @@ def test_version_and_module_entry_point():
     import tomllib
 
     project = tomllib.loads((REPO / "pyproject.toml").read_text())
-    assert project["project"]["scripts"]["glove-gensim"] == "glove_gensim.cli:main"
+    assert project["project"]["scripts"]["glove-gensim"] == "glove_gensim.cli.app:run"
     assert "glove_gensim.cli" in project["tool"]["setuptools"]["packages"]
     assert (REPO / "LICENSE").read_text().startswith("MIT License") and project["project"]["license"] == "MIT"
     assert f"## {__version__}" in (REPO / "CHANGELOG.md").read_text()

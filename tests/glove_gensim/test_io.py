@@ -56,7 +56,7 @@ def test_stanford_text_round_trip_property(data):
     kv = make_kv(words, np.reshape(values, (n, dim)))
     with tempfile.TemporaryDirectory() as folder:
         for saver in (save_glove_text, save_word2vec_text):
-            assert_same(kv, load_glove(saver(kv, Path(folder) / "v.txt")))
+            assert_same(kv, load_glove(saver(kv, Path(folder) / "v.txt"), strict=False))  # inf round-trips
 
 
 def test_words_are_written_in_index_order_regardless_of_count(tmp_path):
