@@ -238,11 +238,8 @@ def bootstrap_score(result: Result, *, rng: np.random.Generator, n_boot: int = 2
 
     Examples
     --------
-    >>> from gensim.models import KeyedVectors
-    >>> from evaluation.similarity import evaluate_similarity, read_word_pairs
-    >>> words = sorted({word for pair in read_word_pairs("wordsim353").pairs for word in pair})
-    >>> kv = KeyedVectors(5)
-    >>> kv.add_vectors(words, np.random.default_rng(0).normal(size=(len(words), 5)))
+    >>> from evaluation.similarity import evaluate_similarity
+    >>> kv = _random_wordsim_kv(seed=0)  # random vectors for every wordsim353 word
     >>> result = evaluate_similarity(kv, "wordsim353")  # random vectors: Spearman near 0
     >>> interval = bootstrap_score(result, rng=np.random.default_rng(0), n_boot=500)
     >>> round(interval.estimate, 3), round(interval.low, 2), round(interval.high, 2)
@@ -290,11 +287,8 @@ def paired_bootstrap(result_a: Result, result_b: Result, *, rng: np.random.Gener
 
     Examples
     --------
-    >>> from gensim.models import KeyedVectors
-    >>> from evaluation.similarity import evaluate_similarity, read_word_pairs
-    >>> words = sorted({word for pair in read_word_pairs("wordsim353").pairs for word in pair})
-    >>> kv = KeyedVectors(5)
-    >>> kv.add_vectors(words, np.random.default_rng(0).normal(size=(len(words), 5)))
+    >>> from evaluation.similarity import evaluate_similarity
+    >>> kv = _random_wordsim_kv(seed=0)  # random vectors for every wordsim353 word
     >>> full = evaluate_similarity(kv, "wordsim353")
     >>> half = KeyedVectors(5)  # knows only the first half of the words
     >>> half.add_vectors(words[:len(words) // 2], kv.vectors[:len(words) // 2])
@@ -386,3 +380,15 @@ def bootstrap_seed_mean(results: Sequence[Result], *, rng: np.random.Generator, 
             idx = resample_indices(rng, n_boot, len(values))
         samples.append(_bootstrap_stats(idx, gold, values, metric=metric)[0])
     return _interval(float(np.mean(estimates)), np.mean(samples, axis=0), confidence)
+
+
+def _random_wordsim_kv(seed: int, dim: int = 5):
+    """Random vectors for every word of wordsim353, for the examples."""
+    from gensim.models import KeyedVectors
+
+    from evaluation.similarity import read_word_pairs
+
+    words = sorted({word for pair in read_word_pairs("wordsim353").pairs for word in pair})
+    kv = KeyedVectors(dim)
+    kv.add_vectors(words, np.random.default_rng(seed).normal(size=(len(words), dim)))
+    return kv

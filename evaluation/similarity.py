@@ -8,9 +8,7 @@ unknown word is listed and counted, never silently dropped and never scored 0.
 
 Examples
 --------
->>> kv = KeyedVectors(2)
->>> kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
-...                [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
+>>> kv = _example_kv()  # computer, software, keyboard, internet, news in 2 dimensions
 >>> result = evaluate_similarity(kv, "wordsim353")
 >>> result.spearman, result.n_covered, result.n_pairs
 (1.0, 4, 353)
@@ -107,10 +105,7 @@ class SimilarityResult:
 
     Examples
     --------
-    >>> kv = KeyedVectors(2)
-    >>> kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
-    ...                [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
-    >>> result = evaluate_similarity(kv, "wordsim353")
+    >>> result = evaluate_similarity(_example_kv(), "wordsim353")
     >>> result.pair_ids.tolist(), round(result.coverage, 4), result.n_oov
     ([4, 5, 171, 269], 0.0113, 349)
     >>> sorted(result.to_dict(include_pairs=False))[:4]
@@ -310,3 +305,11 @@ def evaluate_similarity(kv: KeyedVectors, dataset: str | os.PathLike | WordPairs
     logger.info("%s: spearman %.4f pearson %.4f on %d/%d pairs (%d with unknown words)", data.name,
                 result.spearman, result.pearson, result.n_covered, result.n_pairs, result.n_oov)
     return result
+
+
+def _example_kv() -> KeyedVectors:
+    """Five wordsim353 words in 2 dimensions, for the examples."""
+    kv = KeyedVectors(2)
+    kv.add_vectors(["computer", "software", "keyboard", "internet", "news"],
+                   [[1, 0], [1, 0.1], [1, 0.3], [1, 0.35], [0.2, 1]])
+    return kv

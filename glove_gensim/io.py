@@ -92,8 +92,7 @@ def save_glove_text(kv: KeyedVectors, path: str | os.PathLike) -> Path:
     Examples
     --------
     >>> import tempfile
-    >>> kv = KeyedVectors(2)
-    >>> kv.add_vectors(["king", "queen"], [[0.5, 1.0], [0.25, -2.0]])
+    >>> kv = _example_kv()  # king (0.5, 1), queen (0.25, -2)
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = save_glove_text(kv, Path(folder) / "vectors.txt")
     ...     print(path.read_text())
@@ -136,8 +135,7 @@ def save_word2vec_text(kv: KeyedVectors, path: str | os.PathLike) -> Path:
     Examples
     --------
     >>> import tempfile
-    >>> kv = KeyedVectors(2)
-    >>> kv.add_vectors(["king", "queen"], [[0.5, 1.0], [0.25, -2.0]])
+    >>> kv = _example_kv()  # king (0.5, 1), queen (0.25, -2)
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = save_word2vec_text(kv, Path(folder) / "vectors.w2v.txt")
     ...     lines = path.read_text().splitlines()
@@ -621,3 +619,10 @@ def _read_text(path: Path, dtype: Any, encoding: str, unicode_errors: str,
                                  f"vectors of dimension {dim}, but the file holds {found}: truncated "
                                  "or altered")
     return rows.words, rows.finish()
+
+
+def _example_kv() -> KeyedVectors:
+    """Two words in 2 dimensions, for the examples."""
+    kv = KeyedVectors(2)
+    kv.add_vectors(["king", "queen"], [[0.5, 1.0], [0.25, -2.0]])
+    return kv

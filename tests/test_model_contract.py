@@ -18,7 +18,7 @@ from glove_gensim.embedding import TrainingDivergedError
 from glove_gensim.files import CorruptFileError
 from glove_gensim.model import GloVe
 from glove_gensim.vocab import Vocabulary
-from tests.conftest import random_documents
+from tests.conftest import Crash, random_documents
 
 
 @dataclass(frozen=True)
@@ -286,17 +286,6 @@ def test_save_load_continues_exactly(spec, documents, tmp_path):
     assert loaded.loss_history == uninterrupted.loss_history
     with pytest.raises(TypeError, match="run-time settings, not epochs"):
         spec.cls.load(tmp_path / "model.npz", epochs=3)
-
-
-class Crash:
-    """A callback that interrupts training after ``at`` epochs (after the checkpoint is written)."""
-
-    def __init__(self, at: int) -> None:
-        self.at = at
-
-    def on_epoch_end(self, model) -> None:
-        if model.epochs_trained == self.at:
-            raise KeyboardInterrupt("simulated crash")
 
 
 def test_resume_from_checkpoint_continues_exactly(spec, documents, tmp_path):

@@ -8,7 +8,7 @@ from baselines import sgns_cpu
 from baselines.pairs import keep_probabilities, negative_table
 from baselines.sgns import SkipGramNS
 from glove_gensim.embedding import TrainingDivergedError
-from tests.conftest import random_documents
+from tests.conftest import Crash, random_documents
 
 SMALL = dict(vector_size=8, window=3, min_count=2, epochs=3, sample=1e-2, engine="cpu", workers=1)
 MASK = 2 ** 48 - 1
@@ -204,17 +204,6 @@ def test_save_load_continues_exactly(documents, tmp_path):
     loaded.train(epochs=3)
     np.testing.assert_array_equal(loaded.wv.vectors, uninterrupted.wv.vectors)
     assert loaded.loss_history == uninterrupted.loss_history
-
-
-class Crash:
-    """Interrupts training after ``at`` epochs (after that epoch's checkpoint)."""
-
-    def __init__(self, at: int) -> None:
-        self.at = at
-
-    def on_epoch_end(self, model) -> None:
-        if model.epochs_trained == self.at:
-            raise KeyboardInterrupt("simulated crash")
 
 
 def test_checkpoint_resume_is_bit_identical(documents, tmp_path):

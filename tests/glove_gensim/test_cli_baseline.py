@@ -5,15 +5,12 @@ from gensim.models import KeyedVectors
 
 from baselines.sgns import SkipGramNS
 from glove_gensim.cli import main
-from tests.conftest import random_documents
+from tests.conftest import write_corpus
 
 
 @pytest.fixture
 def corpus_file(tmp_path):
-    docs = random_documents(np.random.default_rng(5), n_docs=60, n_types=40, max_len=30)
-    path = tmp_path / "corpus.txt"
-    path.write_text("\n\n".join(" ".join(d) for d in docs if d) + "\n")
-    return path
+    return write_corpus(tmp_path / "corpus.txt", 5, 60, 40, 30)
 
 
 FLAGS = ["--vector-size", "6", "--window", "2", "--min-count", "2", "--epochs", "2", "-q"]

@@ -1,19 +1,15 @@
 """The low-severity probes of issue 18: each stops early with a message naming the flag or place."""
-import numpy as np
 import pytest
 
 from glove_gensim.cli import main
-from tests.conftest import random_documents
+from tests.conftest import write_corpus
 
 TRAIN = ["--vector-size", "4", "--window", "2", "--min-count", "2", "--x-max", "10", "--engine", "jax", "-q"]
 
 
 @pytest.fixture
 def corpus(tmp_path):
-    docs = random_documents(np.random.default_rng(7), n_docs=40, n_types=30, max_len=20)
-    path = tmp_path / "corpus.txt"
-    path.write_text("\n\n".join(" ".join(d) for d in docs if d) + "\n")
-    return path
+    return write_corpus(tmp_path / "corpus.txt", 7, 40, 30, 20)
 
 
 def test_nul_byte_is_refused_with_its_position_before_counting(tmp_path, capsys):

@@ -5,12 +5,11 @@ import os
 import signal
 import tempfile
 
-import numpy as np
 import pytest
 
 from glove_gensim.cli import main
 from glove_gensim.vocab import Vocabulary
-from tests.conftest import random_documents
+from tests.conftest import write_corpus
 
 TRAIN = ["--vector-size", "4", "--window", "2", "--min-count", "2", "--epochs", "2", "--x-max", "10",
          "--batch-size", "32", "--engine", "jax", "-q"]
@@ -18,10 +17,7 @@ TRAIN = ["--vector-size", "4", "--window", "2", "--min-count", "2", "--epochs", 
 
 @pytest.fixture
 def corpus(tmp_path):
-    docs = random_documents(np.random.default_rng(5), n_docs=40, n_types=30, max_len=20)
-    path = tmp_path / "corpus.txt"
-    path.write_text("\n\n".join(" ".join(d) for d in docs if d) + "\n")
-    return path
+    return write_corpus(tmp_path / "corpus.txt", 5, 40, 30, 20)
 
 
 def leftovers(folder):
