@@ -46,7 +46,7 @@ def main() -> None:
         start = time.perf_counter()
         subprocess.run(command, check=True)
         total = time.perf_counter() - start
-        model = GloVe.load(Path(out) / "model.npz")
+        model = GloVe.load(Path(out) / "model.npz", engine=args.engine)  # the file holds no engine
         kv = load_glove(Path(out) / "vectors.txt")
     losses = model.loss_history
     emit({"benchmark": "train", "corpus": args.corpus.name, "engine": model._engine, "threads": args.threads,
