@@ -290,6 +290,8 @@ def paired_bootstrap(result_a: Result, result_b: Result, *, rng: np.random.Gener
     >>> from evaluation.similarity import evaluate_similarity
     >>> kv = _random_wordsim_kv(seed=0)  # random vectors for every wordsim353 word
     >>> full = evaluate_similarity(kv, "wordsim353")
+    >>> from gensim.models import KeyedVectors
+    >>> words = kv.index_to_key
     >>> half = KeyedVectors(5)  # knows only the first half of the words
     >>> half.add_vectors(words[:len(words) // 2], kv.vectors[:len(words) // 2])
     >>> cmp = paired_bootstrap(full, evaluate_similarity(half, "wordsim353"),

@@ -369,7 +369,14 @@ def _split_documents(text: str, line_is_document: bool) -> list[str]:
 
 
 class DocumentPiece(str):
-    """The text of a piece of a long document, which the next text yielded continues."""
+    """The text of a piece of a long document, which the next text yielded continues.
+
+    Examples
+    --------
+    >>> piece = DocumentPiece("the first half of a very long ")
+    >>> isinstance(piece, str), piece.split()[:2]
+    (True, ['the', 'first'])
+    """
 
 
 def _cut_at_space(text: str, size: int) -> tuple[DocumentPiece, str]:

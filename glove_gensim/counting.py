@@ -422,9 +422,7 @@ def log_plan(documents, n_words: int, window: int, limit: int | None, tmp_dir) -
 
     Examples
     --------
-    >>> import logging
-    >>> logging.getLogger("glove_gensim").setLevel(logging.WARNING)
-    >>> log_plan([["a", "b"]], n_words=2, window=10, limit=None, tmp_dir=None)  # INFO: nothing shown
+    >>> log_plan([["a", "b"]], n_words=2, window=10, limit=None, tmp_dir=None)
     """
     files = getattr(documents, "files", None) or []
     corpus_bytes = sum(p.stat().st_size for p in files)

@@ -57,7 +57,13 @@ def cleanup_section() -> Iterator[None]:
 
 
 def in_cleanup() -> bool:
-    """Whether a :func:`cleanup_section` is running."""
+    """Whether a :func:`cleanup_section` is running.
+
+    Examples
+    --------
+    >>> in_cleanup()
+    False
+    """
     return _cleanups[0] > 0
 
 

@@ -37,7 +37,13 @@ class ContinuedTokens(list):
 
 
 def continues(document: Sequence) -> bool:
-    """Whether the next document continues ``document`` (a :class:`ContinuedTokens`)."""
+    """Whether the next document continues ``document`` (a :class:`ContinuedTokens`).
+
+    Examples
+    --------
+    >>> continues(ContinuedTokens(["a"])), continues(["a"])
+    (True, False)
+    """
     return isinstance(document, ContinuedTokens)
 
 
@@ -54,6 +60,16 @@ def continuation_flags(documents: Sequence[Sequence]) -> np.ndarray:
 
 class BoundaryPairs:
     """The co-occurrences that straddle piece boundaries, accumulated chunk by chunk.
+
+    Examples
+    --------
+    Piece ``[0, 1]`` continues into ``[2]`` (window 2, units of 1/2): the pairs across the cut
+    are (1, 2) at distance 1 and (0, 2) at distance 2, each also transposed:
+
+    >>> pairs = BoundaryPairs(2, np.array([0, 2, 1]), symmetric=True)
+    >>> pairs.add(np.array([0, 1, 2], np.int32), np.array([0, 2, 3]), np.array([True, False]))
+    >>> [a.tolist() for a in pairs.arrays()]
+    [[0, 1, 2, 2], [2, 2, 0, 1], [1, 2, 1, 2]]
 
     Parameters
     ----------

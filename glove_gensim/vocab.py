@@ -333,8 +333,6 @@ def log_collected(vocab: Vocabulary, n_types: int, description: str, min_count: 
 
     Examples
     --------
-    >>> import logging
-    >>> logging.getLogger("glove_gensim").setLevel(logging.WARNING)
     >>> log_collected(Vocabulary(["a"], [3], total_tokens=4), n_types=2, description="a test", min_count=2)
     """
     logger.info("collected %d word types from %d tokens in %s%s; kept %d with count >= %d "

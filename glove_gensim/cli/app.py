@@ -137,6 +137,18 @@ def run() -> None:
     After SIGINT or SIGTERM the process leaves with ``os._exit`` once the clean-up has run and the
     streams are flushed: JAX's runtime may crash tearing the interpreter down after an interrupted
     computation, and the user must see the exit status 128 + signal, not a segmentation fault.
+
+    Examples
+    --------
+    >>> import sys
+    >>> from unittest import mock
+    >>> with mock.patch.object(sys, "argv", ["glove-gensim", "--version"]):
+    ...     try:
+    ...         run()
+    ...     except SystemExit as done:
+    ...         print("exit", done.code)
+    glove-gensim ...
+    exit 0
     """
     status = main()
     if status > 128:
