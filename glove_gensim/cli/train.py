@@ -6,6 +6,7 @@ import argparse
 import logging
 from pathlib import Path
 
+from glove_gensim.cli.counts_input import add_counts_flags, check_counts_arguments, load_counts
 from glove_gensim.cli.options import (
     GLOVE,
     Flags,
@@ -59,12 +60,15 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     """
     parser = commands.add_parser(
         "train", formatter_class=formatter_class, help="train GloVe -> DIR/vectors.txt and DIR/model.npz",
-        description="Count co-occurrences of CORPUS and train GloVe vectors. Writes DIR/vectors.txt "
+        description="Count co-occurrences of CORPUS (or read counts made elsewhere: --cooccurrence "
+                    "counts.npz, or Stanford's --cooccurrence cooccurrence.bin --vocab vocab.txt) "
+                    "and train GloVe vectors. Writes DIR/vectors.txt "
                     "(word2vec text format with header, loadable by gensim's "
                     "KeyedVectors.load_word2vec_format) and DIR/model.npz (GloVe.load continues training).")
     add_common_flags(parser)
     flags = Flags(parser)
-    add_corpus_flags(flags)
+    add_corpus_flags(flags, optional=True)
+    add_counts_flags(flags)
     add_vocabulary_flags(flags, GLOVE)
     add_cooccurrence_flags(flags, GLOVE)
     group = add_training_flags(flags, GLOVE, "GloVe training")
@@ -158,9 +162,14 @@ def _run_train(args: argparse.Namespace) -> None:
     from glove_gensim.model import GloVe
 
     check_resume(args)
+    check_counts_arguments(args)
     extra = {"callbacks": [NeighborsLogger(args.probe)]} if args.probe else {}
-    model = GloVe(progress=not args.quiet, **library_kwargs(args, GLOVE), **corpus_options(args), **extra)
-    model.build_vocab(corpus_file=args.corpus)
+    settings = {"progress": not args.quiet, **library_kwargs(args, GLOVE), **extra}
+    if args.cooccurrence is not None:
+        model = GloVe.from_cooccurrence(load_counts(args), **settings)
+    else:
+        model = GloVe(**settings, **corpus_options(args))
+        model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args)
     write_vectors(model.wv, model, args, "model.npz")
     if model.loss_history:
