@@ -151,3 +151,19 @@ def is_optax_transformation(value: Any) -> bool:
     """
     optax = sys.modules.get("optax")
     return optax is not None and isinstance(value, optax.GradientTransformation)
+
+
+def estimate_bytes(n_words: int, dim: int, nnz: int, batch_size: int, optax_slots: int = 0) -> int:
+    """Device memory an epoch needs: entries, tables with their optimizer state, batch temporaries.
+
+    ``optax_slots`` is the number of table-sized buffers an optax optimizer keeps (2 for Adam).
+
+    Examples
+    --------
+    >>> estimate_bytes(n_words=1000, dim=50, nnz=10**6, batch_size=1024)
+    20912768
+    """
+    padded = nnz + (-nnz) % batch_size
+    tables = 2 * n_words * (dim + 1) * 4 * (2 + max(optax_slots, 1))
+    batch = 2 * batch_size * dim * 4 * 6
+    return padded * 16 + tables * 2 + batch

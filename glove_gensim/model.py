@@ -22,6 +22,7 @@ from glove_gensim.vocab import Vocabulary
 logger = logging.getLogger(__name__)
 jax, jnp, optax = lazy_module("jax"), lazy_module("jax.numpy"), lazy_module("optax")
 core, blocks = lazy_module("glove_gensim.train"), lazy_module("glove_gensim.blocks")
+multihost = lazy_module("glove_gensim.multihost")
 
 OPTIMIZERS = ("adagrad", "adagrad-glove", "adam", "sgd", "adagrad-optax")
 MAX_AUTO_BATCH = 65536
@@ -376,6 +377,8 @@ class GloVe(EmbeddingModel):
                                         self.effective_batch_size if rule.name == "sync" else 1)
             return cost / len(self._entries), len(self._entries)
         batch_size = self.effective_batch_size
+        if multihost.is_multiprocess():
+            return self._run_epoch_multiprocess(epoch, batch_size)
         n_devices = core.usable_devices(batch_size, self.n_devices)
         mesh, rule = core.data_mesh(n_devices), self._rule()
         key = jax.random.fold_in(jax.random.PRNGKey(self.seed), epoch + 1)
@@ -392,6 +395,28 @@ class GloVe(EmbeddingModel):
                 self._params, self._opt_state, block_key, entries, rule, batch_size, mesh, self.shard_tables)
             total = total + cost
         return float(total) / store.n_entries, store.n_entries
+
+    def _run_epoch_multiprocess(self, epoch: int, batch_size: int) -> tuple[float, int]:
+        """One epoch over the devices of every process (:mod:`glove_gensim.multihost`)."""
+        mesh = multihost.global_mesh()
+        if batch_size % mesh.size:
+            raise ValueError(f"batch_size {batch_size} must be a multiple of the {mesh.size} devices of "
+                             f"all {jax.process_count()} processes")
+        if self._entries is None:
+            n = self.cooccurrence.nnz
+            n_padded = n + (-n) % batch_size
+            local = multihost.local_entries(self.cooccurrence.rows, self.cooccurrence.cols,
+                                            self.cooccurrence.values_float32(), len(self.vocabulary),
+                                            self.x_max, self.alpha, n_padded, mesh)
+            self._entries = multihost.global_entries(local, n_padded, mesh)
+        n_rows = 2 * len(self.vocabulary)
+        padded = n_rows + (-n_rows) % mesh.size
+        if self._params.vectors.shape[0] != padded:
+            self._params, self._opt_state = core.pad_rows((self._params, self._opt_state), n_rows, padded)
+        key = jax.random.fold_in(jax.random.PRNGKey(self.seed), epoch + 1)
+        self._params, self._opt_state, cost = multihost.run_epoch(
+            self._params, self._opt_state, key, self._entries, self._rule(), batch_size, mesh)
+        return cost / self.cooccurrence.nnz, self.cooccurrence.nnz
 
     def _block_store(self) -> blocks.BlockStore:
         if self._entries is None:

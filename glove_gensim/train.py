@@ -22,6 +22,8 @@ import numpy as np
 from jax.sharding import Mesh
 from jax.sharding import PartitionSpec as P
 
+from glove_gensim.engine import estimate_bytes  # noqa: F401  (JAX-free, so the CLI checks bounds without JAX)
+
 
 
 class GloVeParams(NamedTuple):
@@ -206,22 +208,6 @@ def usable_devices(batch_size: int, n_devices: int | None = None) -> int:
     while batch_size % count:
         count -= 1
     return count
-
-
-def estimate_bytes(n_words: int, dim: int, nnz: int, batch_size: int, optax_slots: int = 0) -> int:
-    """Device memory an epoch needs: entries, tables with their optimizer state, batch temporaries.
-
-    ``optax_slots`` is the number of table-sized buffers an optax optimizer keeps (2 for Adam).
-
-    Examples
-    --------
-    >>> estimate_bytes(n_words=1000, dim=50, nnz=10**6, batch_size=1024)
-    20912768
-    """
-    padded = nnz + (-nnz) % batch_size
-    tables = 2 * n_words * (dim + 1) * 4 * (2 + max(optax_slots, 1))
-    batch = 2 * batch_size * dim * 4 * 6
-    return padded * 16 + tables * 2 + batch
 
 
 def available_bytes(device: jax.Device) -> int | None:

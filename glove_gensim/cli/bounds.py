@@ -4,7 +4,7 @@ argparse's checked types give the lower bounds (``--window 0`` is refused while 
 value may be at most depends on the data and the machine: a window wider than the corpus has
 tokens, or tables that cannot fit in memory even for a one-word vocabulary, are refused with a
 message naming the flag, before a file is read. The memory figure is the training estimate of
-:func:`glove_gensim.train.estimate_bytes` (models check it again with the real vocabulary).
+:func:`glove_gensim.engine.estimate_bytes` (models check it again with the real vocabulary).
 
 Examples
 --------
@@ -92,7 +92,7 @@ def check_table_memory(args: argparse.Namespace, batch_flag: str | None = "--bat
     batch = getattr(args, "batch_size", None) if batch_flag else None
     if dim is None and batch is None:
         return
-    from glove_gensim.train import estimate_bytes
+    from glove_gensim.engine import estimate_bytes
 
     free = available_memory()
     dim_used = dim if dim is not None else 100

@@ -332,8 +332,9 @@ def add_common_flags(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars, warnings only")
 
 
-def add_corpus_flags(flags: Flags) -> None:
-    """CORPUS and how it is read (:func:`corpus_options` hands the reading options to a model).
+def add_corpus_flags(flags: Flags, optional: bool = False) -> None:
+    """CORPUS and how it is read (:func:`corpus_options` hands the reading options to a model);
+    ``optional``: CORPUS may be left out (``train --cooccurrence FILE``).
 
     Examples
     --------
@@ -348,7 +349,8 @@ def add_corpus_flags(flags: Flags) -> None:
 
     group = flags.parser.add_argument_group("corpus")
     group.add_argument("corpus", metavar="CORPUS", help="a text file or a directory of text files "
-                       "(.gz, .bz2 and .xz files are decompressed as they are read)")
+                       "(.gz, .bz2 and .xz files are decompressed as they are read)",
+                       **({"nargs": "?", "default": None} if optional else {}))
     bind = (CORPUS,)
     flags.add(group, "--tokenizer", choices=TOKENIZERS, bind=bind,
               help="regex: words and numbers of every script, case-folded and NFC-normalised, "

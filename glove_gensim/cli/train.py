@@ -7,6 +7,7 @@ import logging
 import math
 from pathlib import Path
 
+from glove_gensim.cli.counts_input import add_counts_flags, check_counts_arguments, load_counts
 from glove_gensim.cli.options import (
     GLOVE,
     Flags,
@@ -18,6 +19,7 @@ from glove_gensim.cli.options import (
     add_engine_flags,
     add_vocabulary_flags,
     int_at_least,
+    given_flags,
     library_kwargs,
     output_file,
     output_folder,
@@ -62,12 +64,15 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     """
     parser = commands.add_parser(
         "train", formatter_class=formatter_class, help="train GloVe -> DIR/vectors.txt and DIR/model.npz",
-        description="Count co-occurrences of CORPUS and train GloVe vectors. Writes DIR/vectors.txt "
+        description="Count co-occurrences of CORPUS (or read counts made elsewhere: --cooccurrence "
+                    "counts.npz, or Stanford's --cooccurrence cooccurrence.bin --vocab vocab.txt) "
+                    "and train GloVe vectors. Writes DIR/vectors.txt "
                     "(word2vec text format with header, loadable by gensim's "
                     "KeyedVectors.load_word2vec_format) and DIR/model.npz (GloVe.load continues training).")
     add_common_flags(parser)
     flags = Flags(parser)
-    add_corpus_flags(flags)
+    add_corpus_flags(flags, optional=True)
+    add_counts_flags(flags)
     add_vocabulary_flags(flags, GLOVE)
     add_cooccurrence_flags(flags, GLOVE)
     group = add_training_flags(flags, GLOVE, "GloVe training")
@@ -95,7 +100,74 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
               help="reuse co-occurrence counts saved here by an earlier run on the same corpus and "
                    "settings (saved here after counting otherwise)")
     add_checkpoint_flags(flags, GLOVE)
+    add_multiprocess_flags(parser)
     flags.finish(_run_train, "train")
+
+
+def _coordinator(text: str) -> str:
+    host, _, port = text.rpartition(":")
+    if not host or not port.isdigit() or not 0 < int(port) < 65536:
+        raise argparse.ArgumentTypeError(f"expected HOST:PORT (e.g. 127.0.0.1:12355), not {text!r}")
+    return text
+
+
+def add_multiprocess_flags(parser: argparse.ArgumentParser) -> None:
+    """--coordinator HOST:PORT, --num-processes N, --process-id I (``jax.distributed``).
+
+    Examples
+    --------
+    >>> parser = argparse.ArgumentParser()
+    >>> add_multiprocess_flags(parser)
+    >>> args = parser.parse_args(["--coordinator", "127.0.0.1:12355", "--num-processes", "2", "--process-id", "1"])
+    >>> args.coordinator, args.num_processes, args.process_id
+    ('127.0.0.1:12355', 2, 1)
+    """
+    group = parser.add_argument_group(
+        "multi-process training (jax.distributed; every process runs the same command with its own "
+        "--process-id; process 0 writes the outputs)")
+    group.add_argument("--coordinator", type=_coordinator, metavar="HOST:PORT", default=None,
+                       help="address of process 0's coordinator (default: $JAX_COORDINATOR_ADDRESS)")
+    group.add_argument("--num-processes", type=int_at_least(1), metavar="N", default=None,
+                       help="processes in all (default: $JAX_NUM_PROCESSES, or the cluster's)")
+    group.add_argument("--process-id", type=int_at_least(0), metavar="I", default=None,
+                       help="this process, 0..N-1 (default: $JAX_PROCESS_ID, or the cluster's)")
+
+
+def multiprocess_settings(args: argparse.Namespace, environ=None) -> dict | None:
+    """The ``jax.distributed`` settings of the command (flags, else environment), or ``None`` for
+    one process; refuses before any work a process id outside ``0..N-1``, the CPU engine, or
+    checkpoints (each process would write them).
+
+    Examples
+    --------
+    >>> args = argparse.Namespace(coordinator=None, num_processes=None, process_id=None, bound=())
+    >>> multiprocess_settings(args, environ={}) is None
+    True
+    >>> multiprocess_settings(args, environ={"JAX_COORDINATOR_ADDRESS": "10.0.0.1:1234",
+    ...                                      "JAX_NUM_PROCESSES": "2", "JAX_PROCESS_ID": "0"})
+    {'coordinator': '10.0.0.1:1234', 'num_processes': 2, 'process_id': 0}
+    """
+    import os
+
+    environ = os.environ if environ is None else environ
+    settings = {"coordinator": args.coordinator or environ.get("JAX_COORDINATOR_ADDRESS"),
+                "num_processes": args.num_processes, "process_id": args.process_id}
+    for key, variable in (("num_processes", "JAX_NUM_PROCESSES"), ("process_id", "JAX_PROCESS_ID")):
+        if settings[key] is None and environ.get(variable):
+            settings[key] = int(environ[variable])
+    if settings["coordinator"] is None and settings["num_processes"] in (None, 1):
+        return None
+    if None not in (settings["num_processes"], settings["process_id"]) and \
+            settings["process_id"] >= settings["num_processes"]:
+        raise ValueError(f"--process-id {settings['process_id']} must be below --num-processes "
+                         f"{settings['num_processes']}")
+    given = given_flags(args, GLOVE)
+    if getattr(args, "engine", None) == "cpu":
+        raise ValueError("--engine cpu runs in one process; multi-process training needs --engine jax")
+    for parameter in ("checkpoint_dir", "block_size"):
+        if parameter in given:
+            raise ValueError(f"{given[parameter].flag} is not supported with multi-process training yet")
+    return settings
 
 
 def check_resume(args: argparse.Namespace) -> None:
@@ -206,12 +278,15 @@ def check_training_outputs(args: argparse.Namespace, model_name: str) -> None:
     ValueError: --resume needs --checkpoint-dir DIR
     """
     check_resume(args)
-    check_output_folder(args.out, [args.corpus], ["vectors.txt", model_name])
+    inputs = [path for path in (args.corpus, getattr(args, "cooccurrence", None), getattr(args, "vocab", None))
+              if path is not None]
+    check_output_folder(args.out, inputs, ["vectors.txt", model_name])
     if getattr(args, "checkpoint_dir", None):
-        check_output_folder(args.checkpoint_dir, [args.corpus], flag="--checkpoint-dir")
+        check_output_folder(args.checkpoint_dir, inputs, flag="--checkpoint-dir")
     if getattr(args, "cooc_cache", None):
-        check_output_file(args.cooc_cache, [args.corpus], flag="--cooc-cache")
-    check_window(args, "--window")
+        check_output_file(args.cooc_cache, inputs, flag="--cooc-cache")
+    if args.corpus is not None:  # counts made elsewhere: nothing to check against a corpus
+        check_window(args, "--window")
     check_table_memory(args)
 
 
@@ -245,10 +320,23 @@ def _run_train(args: argparse.Namespace) -> None:
     from glove_gensim.model import GloVe
 
     check_training_outputs(args, "model.npz")
+    check_counts_arguments(args)
+    processes = multiprocess_settings(args)
     extra = {"callbacks": [NeighborsLogger(args.probe)]} if args.probe else {}
-    model = GloVe(progress=not args.quiet, **library_kwargs(args, GLOVE), **corpus_options(args), **extra)
-    model.build_vocab(corpus_file=args.corpus)
+    settings = {"progress": not args.quiet, **library_kwargs(args, GLOVE), **extra}
+    if processes is not None:
+        from glove_gensim import multihost
+
+        multihost.initialize(**processes)
+        settings["engine"] = "jax"
+    if args.cooccurrence is not None:
+        model = GloVe.from_cooccurrence(load_counts(args), **settings)
+    else:
+        model = GloVe(**settings, **corpus_options(args))
+        model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args, zero_loss=glove_zero_vector_loss(model))
+    if processes is not None and multihost.process_index() != 0:
+        return
     write_vectors(model.wv, model, args.out, "model.npz")
     if model.loss_history:
         logger.info("final loss %.6f", model.loss_history[-1])
