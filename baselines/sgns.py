@@ -268,6 +268,13 @@ class SkipGramNS(EmbeddingModel):
     def _init_state(self) -> None:
         self._vectors = core.init_vectors(jax.random.PRNGKey(self.seed), len(self.vocabulary), self.vector_size)
 
+    def _seed_pretrained(self, found) -> None:
+        """Input vectors of the words found start at their pretrained vector (as gensim's
+        ``intersect_word2vec_format``); output vectors start as without ``init_vectors`` (zeros)."""
+        table = np.array(self._vectors, copy=True)
+        table[found.index] = found.vectors
+        self._vectors = jnp.asarray(table)
+
     # ----- training ----------------------------------------------------------------------------
     def _pairs_seed(self, epoch: int) -> int:
         return int(np.random.SeedSequence([self.seed, epoch]).generate_state(1)[0])

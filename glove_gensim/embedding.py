@@ -27,6 +27,7 @@ import numpy as np
 from glove_gensim.corpus import Corpus, CorpusOptions
 from glove_gensim.engine import ENGINES, resolve_workers
 from glove_gensim.files import CorruptFileError, load_arrays, save_arrays
+from glove_gensim.pretrained import Pretrained, describe, match, read_pretrained
 from glove_gensim.progress import progress_bar
 from glove_gensim.validation import check_int
 from glove_gensim.vocab import Vocabulary
@@ -350,6 +351,14 @@ class EmbeddingModel:
         gensim's vocabulary trimming rule ``trim_rule(word, count, min_count)`` returning
         ``gensim.utils.RULE_DISCARD``, ``RULE_KEEP`` or ``RULE_DEFAULT``; used while counting
         (by :meth:`build_vocab`, which also takes one) and not saved with the model, as gensim.
+    init_vectors : KeyedVectors or path, optional
+        Pretrained vectors to start from (:mod:`glove_gensim.pretrained`): a gensim
+        ``KeyedVectors`` or a file in Stanford text/binary or word2vec text format (read as
+        :func:`glove_gensim.io.load_glove` does). Their dimension must be ``vector_size``. Rows of
+        the words found in them start from their pretrained vector (how: each model's
+        ``_seed_pretrained``; for GloVe ``W = W~ = r / 2``), the others as without them. Read when
+        the model is made (a bad file is refused before any work); not saved in the
+        configuration (the matched rows are kept as ``pretrained``).
 
     Attributes
     ----------
@@ -383,7 +392,7 @@ class EmbeddingModel:
     #: parameters that say how to run, not what is trained: left out of saved configurations
     _runtime_params: ClassVar[frozenset[str]] = frozenset({
         "callbacks", "vocabulary", "progress", "corpus_options", "checkpoint_dir", "checkpoint_every",
-        "on_divergence", "max_restarts", "engine", "workers", "trim_rule"})
+        "on_divergence", "max_restarts", "engine", "workers", "trim_rule", "init_vectors"})
     #: the name ``str(model)`` gives the learning rate (gensim: ``alpha``)
     _rate_name: ClassVar[str] = "learning_rate"
     learning_rate: float
@@ -400,7 +409,8 @@ class EmbeddingModel:
                  checkpoint_dir: str | os.PathLike | None = None, checkpoint_every: int = 1,
                  on_divergence: str = "raise", max_restarts: int = 3, vocabulary: Vocabulary | None = None,
                  engine: str = "auto", workers: int | None = None,
-                 trim_rule: Callable[[str, int, int], int] | None = None) -> None:
+                 trim_rule: Callable[[str, int, int], int] | None = None,
+                 init_vectors: Any = None) -> None:
         self.vector_size = vector_size
         self.min_count = min_count
         self.max_vocab_size = max_vocab_size
@@ -419,6 +429,9 @@ class EmbeddingModel:
         self.engine = engine
         self.workers = workers
         self.trim_rule = trim_rule
+        self.init_vectors = init_vectors
+        self._pretrained_kv = None
+        self.pretrained: Pretrained | None = None
         self._given_vocabulary = vocabulary
         self.vocabulary: Vocabulary | None = None
         self.loss_history: list[float] = []
@@ -497,6 +510,8 @@ class EmbeddingModel:
             raise ValueError(f"engine must be one of {ENGINES}, not {self.engine!r}")
         check_int("workers", self.workers, 1, allow_none=True)
         check_trim_rule(self.trim_rule)
+        if self.init_vectors is not None:
+            self._pretrained_kv = read_pretrained(self.init_vectors, self.vector_size)
         check_int("checkpoint_every", self.checkpoint_every, 1)
         check_int("max_restarts", self.max_restarts, 0)
         if self.on_divergence not in ("raise", "restart"):
@@ -512,6 +527,10 @@ class EmbeddingModel:
 
     def _init_state(self) -> None:
         raise NotImplementedError
+
+    def _seed_pretrained(self, pretrained: Pretrained) -> None:
+        """Start the rows of ``pretrained.index`` from ``pretrained.vectors`` (``init_vectors``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not take init_vectors")
 
     def _run_epoch(self, epoch: int) -> tuple[float, int]:
         """Train one epoch; return (mean loss, number of training examples)."""
@@ -615,6 +634,10 @@ class EmbeddingModel:
                                                trim_rule=self.trim_rule if trim_rule is None else trim_rule)
         self._prepare_data(corpus)
         self._init_state()
+        self.pretrained = None
+        if self._pretrained_kv is not None:
+            self.pretrained = match(self._pretrained_kv, self.vocabulary.words, describe(self.init_vectors))
+            self._seed_pretrained(self.pretrained)
         self._data_tally = (None, None) if corpus is None else corpus.tally()
         self.corpus_count, self.corpus_total_words = (0, 0) if corpus is None else self._data_tally
         self._corpus_key = None if corpus is None else corpus_identity(sentences, corpus_file, corpus.options)
