@@ -291,6 +291,46 @@ def refuse_foreign_file(path: str | os.PathLike, class_name: str) -> None:
 
 
 
+def merge_vocabularies(old: Vocabulary, seen: Vocabulary, min_count: int, trim_rule: Any = None) -> Vocabulary:
+    """``old`` with the counts of ``seen`` (a new corpus counted with ``min_count=1``) added, and
+    the words of ``seen`` not in ``old`` that reach ``min_count`` (or that ``trim_rule`` keeps)
+    appended in ``seen``'s order, as gensim's ``build_vocab(update=True)``.
+
+    Examples
+    --------
+    >>> old = Vocabulary(["a", "b"], [5, 3], total_tokens=8)
+    >>> merged = merge_vocabularies(old, Vocabulary(["c", "a", "d"], [4, 2, 1], total_tokens=7), 2)
+    >>> merged.words, merged.counts.tolist(), merged.total_tokens
+    (['a', 'b', 'c'], [7, 3, 4], 15)
+    """
+    from glove_gensim.vocab import keep_word
+
+    counts = old.counts.copy()
+    added, added_counts = [], []
+    for word, count in zip(seen.words, seen.counts.tolist()):
+        if word in old.index:
+            counts[old.index[word]] += count
+        elif keep_word(word, count, min_count, trim_rule):
+            added.append(word)
+            added_counts.append(count)
+    return Vocabulary(old.words + added, np.concatenate([counts, np.asarray(added_counts, np.int64)]),
+                      total_tokens=old.total_tokens + seen.total_tokens)
+
+
+def grow_stacked(table: np.ndarray, n_old: int, fresh: np.ndarray) -> np.ndarray:
+    """A stacked table (V word rows over V context rows) grown to ``fresh``'s ``2 V'`` rows: the
+    ``n_old`` word and context rows of ``table`` kept, the new rows taken from ``fresh``.
+
+    Examples
+    --------
+    >>> grow_stacked(np.array([1, 2]), 1, np.array([0, 9, 0, 8])).tolist()
+    [1, 9, 2, 8]
+    """
+    n_new = len(fresh) // 2
+    table = np.asarray(table)[:2 * n_old]
+    return np.concatenate([table[:n_old], fresh[n_old:n_new], table[n_old:], fresh[n_new + n_old:]])
+
+
 class EmbeddingModel:
     """Base of :class:`glove_gensim.model.GloVe` and :class:`baselines.sgns.SkipGramNS`: the
     parameters and lifecycle they share.
@@ -647,10 +687,37 @@ class EmbeddingModel:
         return self
 
     def _update_vocab(self, sentences, corpus_file, trim_rule) -> "EmbeddingModel":
-        """gensim's ``build_vocab(corpus, update=True)``: add the corpus's new words (subclasses)."""
-        raise NotImplementedError(
-            f"{type(self).__name__}.build_vocab(corpus, update=True) (adding new words to a trained model) is "
-            "not available in this version; build_vocab(corpus) starts a new model on that corpus")
+        """gensim's ``build_vocab(corpus, update=True)``: the new corpus's words that reach
+        ``min_count`` there are appended (in that corpus's order), every word's count grows by its
+        count there, the tables and optimizer state grow (:meth:`_grow_state`; existing rows kept),
+        and the new corpus becomes the training data."""
+        if sentences is None and corpus_file is None:
+            raise ValueError("build_vocab(..., update=True) needs the new corpus: sentences=... or corpus_file=...")
+        corpus = TalliedCorpus.of(self._open_corpus(sentences, corpus_file))
+        merged = merge_vocabularies(self.vocabulary, Vocabulary.build(corpus, 1, progress=self.progress),
+                                    self.min_count, self.trim_rule if trim_rule is None else trim_rule)
+        n_old = len(self.vocabulary)
+        self._grow_state(n_old, merged)
+        self.vocabulary = merged
+        self._vocabulary_given = False
+        self._prepare_data(corpus)
+        if self._pretrained_kv is not None:
+            self.pretrained = match(self._pretrained_kv, merged.words, describe(self.init_vectors))
+            added = Pretrained(self.pretrained.index[self.pretrained.index >= n_old],
+                               self.pretrained.vectors[self.pretrained.index >= n_old])
+            self._seed_pretrained(added)
+        self._data_tally = corpus.tally()
+        self.corpus_count, self.corpus_total_words = self._data_tally
+        self._corpus_key = corpus_identity(sentences, corpus_file, corpus.options)
+        logger.info("vocabulary update: %d new words (now %d) from %s", len(merged) - n_old, len(merged),
+                    corpus.description)
+        self._vectors_changed()
+        return self
+
+    def _grow_state(self, n_old: int, vocabulary: Vocabulary) -> None:
+        """Tables and optimizer state for ``vocabulary``, whose first ``n_old`` words are the
+        current ones (rows kept), the rest new (initialised as a fresh model's)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot grow its vocabulary")
 
     def _continue_on(self, sentences, corpus_file) -> None:
         """``train(corpus)`` on a corpus other than :meth:`build_vocab`'s: the same vocabulary and

@@ -355,6 +355,28 @@ class GloVe(EmbeddingModel):
         self._params = core.init_params(key, len(self.vocabulary), self.vector_size)
         self._opt_state = self._rule().init(self._params)
 
+    def _grow_state(self, n_old: int, vocabulary: Vocabulary) -> None:
+        """New rows start as a fresh model's of that size (same seed), accumulators at 1."""
+        from glove_gensim.embedding import grow_stacked
+        from glove_gensim.host_random import init_tables
+
+        if self._engine != "cpu" and not isinstance(self._opt_state, core.AdaGradState):
+            raise NotImplementedError(f"build_vocab(update=True) grows AdaGrad state only, not {self.optimizer!r}'s")
+        fresh_v, fresh_b = init_tables(self.seed, len(vocabulary), self.vector_size)
+        n_old_rows = 2 * n_old
+        vectors = np.asarray(self._params.vectors)[:n_old_rows]
+        biases = np.asarray(self._params.biases)[:n_old_rows]
+        acc_v = np.asarray(self._opt_state.vectors)[:n_old_rows]
+        acc_b = np.asarray(self._opt_state.biases)[:n_old_rows]
+        tables = (grow_stacked(vectors, n_old, fresh_v), grow_stacked(biases, n_old, fresh_b),
+                  grow_stacked(acc_v, n_old, np.ones_like(fresh_v)), grow_stacked(acc_b, n_old, np.ones_like(fresh_b)))
+        if self._engine == "cpu":
+            self._params, self._opt_state = cpu_engine.HostTables(*tables[:2]), cpu_engine.HostTables(*tables[2:])
+        else:
+            self._params = core.GloVeParams(*map(jnp.asarray, tables[:2]))
+            self._opt_state = core.AdaGradState(*map(jnp.asarray, tables[2:]))
+        self._auto_batch = None
+
     def _seed_pretrained(self, found: pretrained.Pretrained) -> None:
         """``W[i] = W~[i] = r_i / 2`` for each word with a pretrained vector (mittens' split, no noise)."""
         table = pretrained.seed_stacked(np.asarray(self._params.vectors), len(self.vocabulary), found)

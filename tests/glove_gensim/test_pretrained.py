@@ -156,3 +156,38 @@ def test_mittens_without_pretrained_vectors_or_with_optax_is_refused(kv):
 def test_init_vectors_of_another_type_is_refused():
     with pytest.raises(TypeError, match="init_vectors must be a gensim KeyedVectors or the path"):
         GloVe(init_vectors=np.ones((2, 8)), **SETTINGS)
+
+
+NEW_TEXTS = [["zebra", "okapi", "system"], ["zebra", "okapi", "graph"]] * 2
+
+
+@pytest.mark.parametrize("engine", ["cpu", "jax"])
+def test_update_keeps_rows_adds_words_sums_counts_and_saving_between_changes_nothing(engine, tmp_path):
+    model = GloVe(common_texts, engine=engine, epochs=2, **SETTINGS)
+    old_words, before = list(model.wv.index_to_key), model.wv.vectors.copy()
+    old_count = int(model.wv.get_vecattr("system", "count"))
+    saved = GloVe.load(model.save(tmp_path / "m.npz"), engine=engine, workers=1)
+    for m in (model, saved):
+        m.build_vocab(NEW_TEXTS, update=True)
+    assert model.wv.index_to_key == old_words + ["zebra", "okapi"]
+    np.testing.assert_array_equal(model.wv.vectors[:len(old_words)], before)
+    assert int(model.wv.get_vecattr("system", "count")) == old_count + 2
+    for m in (model, saved):
+        m.train(NEW_TEXTS, epochs=2)
+    np.testing.assert_array_equal(saved.wv.vectors, model.wv.vectors)
+    assert model.epochs_trained == 4 and not np.array_equal(model.wv.vectors[:len(old_words)], before)
+
+
+def test_sgns_update_grows_its_tables():
+    model = SkipGramNS(common_texts, vector_size=8, window=2, min_count=1, epochs=1, sample=0)
+    before = model.wv.vectors.copy()
+    model.build_vocab(NEW_TEXTS, update=True).train(NEW_TEXTS, epochs=1)
+    assert len(model.wv) == 14 and model.output_vectors.shape == (14, 8)
+    assert not np.array_equal(model.wv.vectors[:12], before)
+
+
+def test_update_without_a_vocabulary_or_a_corpus_is_refused():
+    with pytest.raises(RuntimeError, match="adds words to a model that has a vocabulary"):
+        GloVe(**SETTINGS).build_vocab(NEW_TEXTS, update=True)
+    with pytest.raises(ValueError, match=r"update=True\) needs the new corpus"):
+        GloVe(common_texts, epochs=1, **SETTINGS).build_vocab(update=True)
