@@ -268,6 +268,20 @@ class SkipGramNS(EmbeddingModel):
     def _init_state(self) -> None:
         self._vectors = core.init_vectors(jax.random.PRNGKey(self.seed), len(self.vocabulary), self.vector_size)
 
+    def _grow_state(self, n_old: int, vocabulary) -> None:
+        """New rows start as a fresh model's of that size (same seed); existing rows kept."""
+        from glove_gensim.embedding import grow_stacked
+
+        fresh = np.asarray(core.init_vectors(jax.random.PRNGKey(self.seed), len(vocabulary), self.vector_size))
+        self._vectors = jnp.asarray(grow_stacked(np.asarray(self._vectors), n_old, fresh))
+
+    def _seed_pretrained(self, found) -> None:
+        """Input vectors of the words found start at their pretrained vector (as gensim's
+        ``intersect_word2vec_format``); output vectors start as without ``init_vectors`` (zeros)."""
+        table = np.array(self._vectors, copy=True)
+        table[found.index] = found.vectors
+        self._vectors = jnp.asarray(table)
+
     # ----- training ----------------------------------------------------------------------------
     def _pairs_seed(self, epoch: int) -> int:
         return int(np.random.SeedSequence([self.seed, epoch]).generate_state(1)[0])

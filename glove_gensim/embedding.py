@@ -27,6 +27,7 @@ import numpy as np
 from glove_gensim.corpus import Corpus, CorpusOptions
 from glove_gensim.engine import ENGINES, resolve_workers
 from glove_gensim.files import CorruptFileError, load_arrays, save_arrays
+from glove_gensim.pretrained import Pretrained, describe, match, read_pretrained
 from glove_gensim.progress import progress_bar
 from glove_gensim.validation import check_int
 from glove_gensim.vocab import Vocabulary
@@ -290,6 +291,46 @@ def refuse_foreign_file(path: str | os.PathLike, class_name: str) -> None:
 
 
 
+def merge_vocabularies(old: Vocabulary, seen: Vocabulary, min_count: int, trim_rule: Any = None) -> Vocabulary:
+    """``old`` with the counts of ``seen`` (a new corpus counted with ``min_count=1``) added, and
+    the words of ``seen`` not in ``old`` that reach ``min_count`` (or that ``trim_rule`` keeps)
+    appended in ``seen``'s order, as gensim's ``build_vocab(update=True)``.
+
+    Examples
+    --------
+    >>> old = Vocabulary(["a", "b"], [5, 3], total_tokens=8)
+    >>> merged = merge_vocabularies(old, Vocabulary(["c", "a", "d"], [4, 2, 1], total_tokens=7), 2)
+    >>> merged.words, merged.counts.tolist(), merged.total_tokens
+    (['a', 'b', 'c'], [7, 3, 4], 15)
+    """
+    from glove_gensim.vocab import keep_word
+
+    counts = old.counts.copy()
+    added, added_counts = [], []
+    for word, count in zip(seen.words, seen.counts.tolist()):
+        if word in old.index:
+            counts[old.index[word]] += count
+        elif keep_word(word, count, min_count, trim_rule):
+            added.append(word)
+            added_counts.append(count)
+    return Vocabulary(old.words + added, np.concatenate([counts, np.asarray(added_counts, np.int64)]),
+                      total_tokens=old.total_tokens + seen.total_tokens)
+
+
+def grow_stacked(table: np.ndarray, n_old: int, fresh: np.ndarray) -> np.ndarray:
+    """A stacked table (V word rows over V context rows) grown to ``fresh``'s ``2 V'`` rows: the
+    ``n_old`` word and context rows of ``table`` kept, the new rows taken from ``fresh``.
+
+    Examples
+    --------
+    >>> grow_stacked(np.array([1, 2]), 1, np.array([0, 9, 0, 8])).tolist()
+    [1, 9, 2, 8]
+    """
+    n_new = len(fresh) // 2
+    table = np.asarray(table)[:2 * n_old]
+    return np.concatenate([table[:n_old], fresh[n_old:n_new], table[n_old:], fresh[n_new + n_old:]])
+
+
 class EmbeddingModel:
     """Base of :class:`glove_gensim.model.GloVe` and :class:`baselines.sgns.SkipGramNS`: the
     parameters and lifecycle they share.
@@ -350,6 +391,14 @@ class EmbeddingModel:
         gensim's vocabulary trimming rule ``trim_rule(word, count, min_count)`` returning
         ``gensim.utils.RULE_DISCARD``, ``RULE_KEEP`` or ``RULE_DEFAULT``; used while counting
         (by :meth:`build_vocab`, which also takes one) and not saved with the model, as gensim.
+    init_vectors : KeyedVectors or path, optional
+        Pretrained vectors to start from (:mod:`glove_gensim.pretrained`): a gensim
+        ``KeyedVectors`` or a file in Stanford text/binary or word2vec text format (read as
+        :func:`glove_gensim.io.load_glove` does). Their dimension must be ``vector_size``. Rows of
+        the words found in them start from their pretrained vector (how: each model's
+        ``_seed_pretrained``; for GloVe ``W = W~ = r / 2``), the others as without them. Read when
+        the model is made (a bad file is refused before any work); not saved in the
+        configuration (the matched rows are kept as ``pretrained``).
 
     Attributes
     ----------
@@ -383,7 +432,7 @@ class EmbeddingModel:
     #: parameters that say how to run, not what is trained: left out of saved configurations
     _runtime_params: ClassVar[frozenset[str]] = frozenset({
         "callbacks", "vocabulary", "progress", "corpus_options", "checkpoint_dir", "checkpoint_every",
-        "on_divergence", "max_restarts", "engine", "workers", "trim_rule"})
+        "on_divergence", "max_restarts", "engine", "workers", "trim_rule", "init_vectors"})
     #: the name ``str(model)`` gives the learning rate (gensim: ``alpha``)
     _rate_name: ClassVar[str] = "learning_rate"
     learning_rate: float
@@ -400,7 +449,8 @@ class EmbeddingModel:
                  checkpoint_dir: str | os.PathLike | None = None, checkpoint_every: int = 1,
                  on_divergence: str = "raise", max_restarts: int = 3, vocabulary: Vocabulary | None = None,
                  engine: str = "auto", workers: int | None = None,
-                 trim_rule: Callable[[str, int, int], int] | None = None) -> None:
+                 trim_rule: Callable[[str, int, int], int] | None = None,
+                 init_vectors: Any = None) -> None:
         self.vector_size = vector_size
         self.min_count = min_count
         self.max_vocab_size = max_vocab_size
@@ -419,6 +469,9 @@ class EmbeddingModel:
         self.engine = engine
         self.workers = workers
         self.trim_rule = trim_rule
+        self.init_vectors = init_vectors
+        self._pretrained_kv = None
+        self.pretrained: Pretrained | None = None
         self._given_vocabulary = vocabulary
         self.vocabulary: Vocabulary | None = None
         self.loss_history: list[float] = []
@@ -497,6 +550,8 @@ class EmbeddingModel:
             raise ValueError(f"engine must be one of {ENGINES}, not {self.engine!r}")
         check_int("workers", self.workers, 1, allow_none=True)
         check_trim_rule(self.trim_rule)
+        if self.init_vectors is not None:
+            self._pretrained_kv = read_pretrained(self.init_vectors, self.vector_size)
         check_int("checkpoint_every", self.checkpoint_every, 1)
         check_int("max_restarts", self.max_restarts, 0)
         if self.on_divergence not in ("raise", "restart"):
@@ -512,6 +567,10 @@ class EmbeddingModel:
 
     def _init_state(self) -> None:
         raise NotImplementedError
+
+    def _seed_pretrained(self, pretrained: Pretrained) -> None:
+        """Start the rows of ``pretrained.index`` from ``pretrained.vectors`` (``init_vectors``)."""
+        raise NotImplementedError(f"{type(self).__name__} does not take init_vectors")
 
     def _run_epoch(self, epoch: int) -> tuple[float, int]:
         """Train one epoch; return (mean loss, number of training examples)."""
@@ -615,6 +674,10 @@ class EmbeddingModel:
                                                trim_rule=self.trim_rule if trim_rule is None else trim_rule)
         self._prepare_data(corpus)
         self._init_state()
+        self.pretrained = None
+        if self._pretrained_kv is not None:
+            self.pretrained = match(self._pretrained_kv, self.vocabulary.words, describe(self.init_vectors))
+            self._seed_pretrained(self.pretrained)
         self._data_tally = (None, None) if corpus is None else corpus.tally()
         self.corpus_count, self.corpus_total_words = (0, 0) if corpus is None else self._data_tally
         self._corpus_key = None if corpus is None else corpus_identity(sentences, corpus_file, corpus.options)
@@ -624,10 +687,37 @@ class EmbeddingModel:
         return self
 
     def _update_vocab(self, sentences, corpus_file, trim_rule) -> "EmbeddingModel":
-        """gensim's ``build_vocab(corpus, update=True)``: add the corpus's new words (subclasses)."""
-        raise NotImplementedError(
-            f"{type(self).__name__}.build_vocab(corpus, update=True) (adding new words to a trained model) is "
-            "not available in this version; build_vocab(corpus) starts a new model on that corpus")
+        """gensim's ``build_vocab(corpus, update=True)``: the new corpus's words that reach
+        ``min_count`` there are appended (in that corpus's order), every word's count grows by its
+        count there, the tables and optimizer state grow (:meth:`_grow_state`; existing rows kept),
+        and the new corpus becomes the training data."""
+        if sentences is None and corpus_file is None:
+            raise ValueError("build_vocab(..., update=True) needs the new corpus: sentences=... or corpus_file=...")
+        corpus = TalliedCorpus.of(self._open_corpus(sentences, corpus_file))
+        merged = merge_vocabularies(self.vocabulary, Vocabulary.build(corpus, 1, progress=self.progress),
+                                    self.min_count, self.trim_rule if trim_rule is None else trim_rule)
+        n_old = len(self.vocabulary)
+        self._grow_state(n_old, merged)
+        self.vocabulary = merged
+        self._vocabulary_given = False
+        self._prepare_data(corpus)
+        if self._pretrained_kv is not None:
+            self.pretrained = match(self._pretrained_kv, merged.words, describe(self.init_vectors))
+            added = Pretrained(self.pretrained.index[self.pretrained.index >= n_old],
+                               self.pretrained.vectors[self.pretrained.index >= n_old])
+            self._seed_pretrained(added)
+        self._data_tally = corpus.tally()
+        self.corpus_count, self.corpus_total_words = self._data_tally
+        self._corpus_key = corpus_identity(sentences, corpus_file, corpus.options)
+        logger.info("vocabulary update: %d new words (now %d) from %s", len(merged) - n_old, len(merged),
+                    corpus.description)
+        self._vectors_changed()
+        return self
+
+    def _grow_state(self, n_old: int, vocabulary: Vocabulary) -> None:
+        """Tables and optimizer state for ``vocabulary``, whose first ``n_old`` words are the
+        current ones (rows kept), the rest new (initialised as a fresh model's)."""
+        raise NotImplementedError(f"{type(self).__name__} cannot grow its vocabulary")
 
     def _continue_on(self, sentences, corpus_file) -> None:
         """``train(corpus)`` on a corpus other than :meth:`build_vocab`'s: the same vocabulary and

@@ -1,6 +1,7 @@
 """``GloVe``: the gensim-style model around the JAX trainer and the compiled CPU engine."""
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import os
@@ -11,7 +12,7 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from glove_gensim import cpu_engine, rules
+from glove_gensim import cpu_engine, pretrained, rules
 from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import EmbeddingModel, corpus_argument, corpus_identity, export_table
@@ -111,6 +112,13 @@ class GloVe(EmbeddingModel):
     cooccurrence_cache : path, optional
         Save the vocabulary and counts there, and reuse them when the same corpus and settings
         come again.
+    mittens : float
+        mu of Mittens (Dingwall & Potts, 2018): adds ``mu * sum_i ||w_i + w~_i - r_i||^2`` over
+        the words with a pretrained vector ``r_i`` (``init_vectors=``, required when mu > 0) to
+        the cost; 0 (default): plain GloVe. Sparse: one AdaGrad pass over the pretrained rows after
+        each epoch's entries (:mod:`glove_gensim.pretrained`); ``loss_history`` then holds the
+        total per entry and ``mittens_loss_history`` the Mittens term per entry. AdaGrad
+        optimizers only (``"adagrad"``, ``"adagrad-glove"``).
     **shared
         The parameters every model takes (:class:`~glove_gensim.embedding.EmbeddingModel`):
         ``vector_size``, ``min_count``, ``max_vocab_size``, ``max_final_vocab``, ``seed``,
@@ -154,7 +162,7 @@ class GloVe(EmbeddingModel):
                  distance_weighting: bool = True, memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT,
                  n_devices: int | None = None, shard_tables: bool = False, block_size: int | None = None,
                  out_of_core: bool = False, cooccurrence_cache: str | os.PathLike | None = None,
-                 **shared: Any) -> None:
+                 mittens: float = 0.0, **shared: Any) -> None:
         self.window = window
         self.x_max = x_max
         self.alpha = alpha
@@ -170,6 +178,8 @@ class GloVe(EmbeddingModel):
         self.block_size = block_size
         self.out_of_core = out_of_core
         self.cooccurrence_cache = None if cooccurrence_cache is None else Path(cooccurrence_cache)
+        self.mittens = mittens
+        self.mittens_loss_history: list[float] = []
         self._optax_cache: tuple | None = None
         self._auto_batch: tuple | None = None
         self.cooccurrence: Cooccurrence | None = None
@@ -215,6 +225,9 @@ class GloVe(EmbeddingModel):
                           f"use learning_rate= (e.g. GloVe(..., learning_rate={self.alpha}))", UserWarning,
                           stacklevel=4)
         check_positive("learning_rate", self.learning_rate)
+        if not isinstance(self.mittens, (int, float)) or isinstance(self.mittens, bool) or not (self.mittens >= 0) \
+                or not np.isfinite(self.mittens):
+            raise ValueError(f"mittens must be a finite number >= 0 (mu of the Mittens term), not {self.mittens!r}")
         parse_memory(self.memory_limit)
         self._engine = cpu_engine.select_engine(self.engine, cpu_engine.cpu_engine_refusal(
             self.optimizer, shard_tables=self.shard_tables, block_size=self.block_size,
@@ -223,6 +236,9 @@ class GloVe(EmbeddingModel):
         if self.optimizer is None:
             self.optimizer = cpu_engine.default_optimizer(self._engine)
         self._transformation()
+        if self.mittens > 0 and self.optimizer not in ("adagrad", "adagrad-glove"):
+            raise ValueError(f"mittens={self.mittens} needs optimizer='adagrad' or 'adagrad-glove' (its pass over "
+                             f"the pretrained rows is an AdaGrad step), not {self.optimizer!r}")
 
     def _training_summary(self) -> str:
         return (f"window={self.window} x_max={self.x_max} alpha={self.alpha} optimizer={self.optimizer} "
@@ -330,12 +346,67 @@ class GloVe(EmbeddingModel):
         return self._auto_batch[1]
 
     def _init_state(self) -> None:
+        if self.mittens > 0 and self._pretrained_kv is None:
+            raise ValueError(f"mittens={self.mittens} needs pretrained vectors: give init_vectors=...")
+        self.mittens_loss_history = []
         if self._engine == "cpu":
             self._params, self._opt_state = cpu_engine.init_tables(self.seed, len(self.vocabulary), self.vector_size)
             return
         key = jax.random.PRNGKey(self.seed)
         self._params = core.init_params(key, len(self.vocabulary), self.vector_size)
         self._opt_state = self._rule().init(self._params)
+
+    def _grow_state(self, n_old: int, vocabulary: Vocabulary) -> None:
+        """New rows start as a fresh model's of that size (same seed), accumulators at 1."""
+        from glove_gensim.embedding import grow_stacked
+        from glove_gensim.host_random import init_tables
+
+        if self._engine != "cpu" and not isinstance(self._opt_state, core.AdaGradState):
+            raise NotImplementedError(f"build_vocab(update=True) grows AdaGrad state only, not {self.optimizer!r}'s")
+        fresh_v, fresh_b = init_tables(self.seed, len(vocabulary), self.vector_size)
+        n_old_rows = 2 * n_old
+        vectors = np.asarray(self._params.vectors)[:n_old_rows]
+        biases = np.asarray(self._params.biases)[:n_old_rows]
+        acc_v = np.asarray(self._opt_state.vectors)[:n_old_rows]
+        acc_b = np.asarray(self._opt_state.biases)[:n_old_rows]
+        tables = (grow_stacked(vectors, n_old, fresh_v), grow_stacked(biases, n_old, fresh_b),
+                  grow_stacked(acc_v, n_old, np.ones_like(fresh_v)), grow_stacked(acc_b, n_old, np.ones_like(fresh_b)))
+        if self._engine == "cpu":
+            self._params, self._opt_state = cpu_engine.HostTables(*tables[:2]), cpu_engine.HostTables(*tables[2:])
+        else:
+            self._params = core.GloVeParams(*map(jnp.asarray, tables[:2]))
+            self._opt_state = core.AdaGradState(*map(jnp.asarray, tables[2:]))
+        self._auto_batch = None
+
+    def _seed_pretrained(self, found: pretrained.Pretrained) -> None:
+        """``W[i] = W~[i] = r_i / 2`` for each word with a pretrained vector (mittens' split, no noise)."""
+        table = pretrained.seed_stacked(np.asarray(self._params.vectors), len(self.vocabulary), found)
+        if self._engine == "cpu":
+            self._params.vectors[...] = table
+        else:
+            self._params = self._params._replace(vectors=jnp.asarray(table))
+
+    def _mittens_pass(self, n_entries: int) -> float:
+        """The Mittens term's AdaGrad pass over the pretrained rows (its value before the pass)."""
+        if self.mittens <= 0 or self.pretrained is None or len(self.pretrained.index) == 0:
+            return 0.0
+        index, targets, n_words = self.pretrained.index, self.pretrained.vectors, len(self.vocabulary)
+        mu, eta, clip = np.float32(self.mittens), np.float32(self.learning_rate), np.float32(rules.GRAD_CLIP)
+        if self._engine == "cpu":
+            cost = pretrained.mittens_pass(self._params.vectors, self._opt_state.vectors, n_words, index, targets,
+                                           mu, eta, clip)
+        else:
+            vectors, acc, cost = _jit_mittens_step(self._params.vectors, self._opt_state.vectors, n_words,
+                                                   jnp.asarray(index), jnp.asarray(targets), mu, eta, clip)
+            self._params = self._params._replace(vectors=vectors)
+            self._opt_state = self._opt_state._replace(vectors=acc)
+            cost = float(cost)
+        self.mittens_loss_history.append(cost / n_entries)
+        return cost
+
+    def _run_epoch(self, epoch: int) -> tuple[float, int]:
+        loss, n_entries = self._run_entries(epoch)
+        return loss + self._mittens_pass(n_entries) / n_entries, n_entries
 
     def _rule(self) -> rules.UpdateRule:
         """The same rule object on both engines (the CPU engine runs its kernel for ``rule.name``)."""
@@ -365,7 +436,7 @@ class GloVe(EmbeddingModel):
                                               self.x_max, self.alpha, self.effective_batch_size)
         return self._entries
 
-    def _run_epoch(self, epoch: int) -> tuple[float, int]:
+    def _run_entries(self, epoch: int) -> tuple[float, int]:
         if self._engine == "cpu":
             if self._entries is None:
                 self._entries = cpu_engine.host_entries(self.cooccurrence.rows, self.cooccurrence.cols,
@@ -494,11 +565,13 @@ class GloVe(EmbeddingModel):
         return biases[:n], biases[n:2 * n]
 
     def _state_arrays(self) -> dict[str, np.ndarray]:
+        arrays = self._pretrained_arrays()
         if self._engine == "cpu":
-            return {**cpu_engine.state_arrays(self._params, self._opt_state), **self._data_arrays()}
+            return {**cpu_engine.state_arrays(self._params, self._opt_state), **self._data_arrays(), **arrays}
         n_rows = 2 * len(self.vocabulary)
         params, opt_state = core.unpad_rows((self._params, self._opt_state), n_rows)
-        arrays = {"vectors": np.asarray(params.vectors), "biases": np.asarray(params.biases), **self._data_arrays()}
+        arrays.update({"vectors": np.asarray(params.vectors), "biases": np.asarray(params.biases),
+                       **self._data_arrays()})
         arrays.update({f"opt_{i:03d}": np.asarray(leaf) for i, leaf in enumerate(jax.tree.leaves(opt_state))})
         return arrays
 
@@ -506,6 +579,7 @@ class GloVe(EmbeddingModel):
         self.cooccurrence = Cooccurrence(arrays["rows"], arrays["cols"], arrays["values"], self.vocabulary,
                                          self.window, self.symmetric, self.distance_weighting)
         self._entries = None
+        self._restore_pretrained(arrays)
         if self._engine == "cpu":
             self._params, self._opt_state = cpu_engine.restore_tables(arrays)
             return
@@ -519,8 +593,33 @@ class GloVe(EmbeddingModel):
         self._opt_state = jax.tree.unflatten(treedef, [jnp.asarray(v) for v in saved])
         self._entries = None
 
+    def _pretrained_arrays(self) -> dict[str, np.ndarray]:
+        arrays = {"mittens_loss_history": np.asarray(self.mittens_loss_history, dtype=np.float64)}
+        if self.pretrained is not None:
+            arrays.update(pretrained_index=self.pretrained.index, pretrained_vectors=self.pretrained.vectors)
+        return arrays
+
+    def _restore_pretrained(self, arrays: dict[str, np.ndarray]) -> None:
+        self.mittens_loss_history = arrays.get("mittens_loss_history", np.zeros(0)).tolist()
+        if "pretrained_index" in arrays:
+            self.pretrained = pretrained.Pretrained(np.asarray(arrays["pretrained_index"], np.int64),
+                                                    np.asarray(arrays["pretrained_vectors"], np.float32))
+        elif self.mittens > 0:
+            raise ValueError(f"mittens={self.mittens} but no pretrained vectors are saved")
+
     def _config(self) -> dict:
         if is_optax_transformation(self.optimizer):
             raise ValueError("a model trained with a custom optax transformation cannot be saved with "
                              "its optimizer; use a named optimizer, or save model.wv instead")
         return super()._config()
+
+
+
+@functools.cache
+def _mittens_step_compiled():
+    """:func:`glove_gensim.pretrained.mittens_step_jax`, jitted once (JAX imported only here)."""
+    return jax.jit(pretrained.mittens_step_jax, static_argnums=(2,))
+
+
+def _jit_mittens_step(*args):
+    return _mittens_step_compiled()(*args)

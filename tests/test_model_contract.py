@@ -48,7 +48,7 @@ GLOVE = Spec(
     frozenset({"vector_size", "window", "min_count", "max_vocab_size", "max_final_vocab", "x_max", "alpha",
                "learning_rate", "optimizer", "batch_size", "epochs", "symmetric", "distance_weighting", "seed",
                "memory_limit", "export", "compute_loss", "n_devices", "shard_tables", "block_size",
-               "out_of_core"}),
+               "out_of_core", "mittens"}),
     dict(optimizer="sgd", learning_rate=50.0, epochs=30, engine="jax"),  # optax: JAX only
     r"epoch \d+ with learning_rate=50.0.*lower learning rate", diverges_at_once=False)
 SGNS = Spec(

@@ -249,6 +249,21 @@ def finite_float(text: str) -> float:
     return _checked(float, _check_finite)(text)
 
 
+def input_file(text: str) -> str:
+    """argparse type: the path of an existing file.
+
+    Examples
+    --------
+    >>> input_file("no/such/vectors.txt")
+    Traceback (most recent call last):
+    ...
+    argparse.ArgumentTypeError: no file no/such/vectors.txt
+    """
+    if not Path(text).is_file():
+        raise argparse.ArgumentTypeError(f"no file {text}")
+    return text
+
+
 def memory_size(text: str) -> str:
     """argparse type: a size such as ``256MB`` or ``2GB`` (checked, passed on as written).
 

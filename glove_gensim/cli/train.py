@@ -18,6 +18,7 @@ from glove_gensim.cli.options import (
     corpus_options,
     add_engine_flags,
     add_vocabulary_flags,
+    input_file,
     int_at_least,
     given_flags,
     library_kwargs,
@@ -49,6 +50,9 @@ def add_training_flags(flags: Flags, target: str, title: str) -> argparse._Argum
     flags.add(group, "--epochs", type=int_at_least(1), metavar="N", bind=[target],
               help="training passes")
     flags.add(group, "--seed", type=int_at_least(0), metavar="N", bind=[target], help="random seed")
+    flags.add(group, "--init-vectors", type=input_file, metavar="FILE", bind=[target],
+              help="start the words found in FILE (Stanford text/binary or word2vec vectors of dimension "
+                   "--vector-size) from their pretrained vector")
     return group
 
 
@@ -90,6 +94,8 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
                                  "seed article's Adam")
     flags.add(group, "--export", choices=("sum", "word", "context", "concat"), bind=[GLOVE],
               help="vectors written: W + W~ (sum), W, W~ or [W, W~]")
+    flags.add(group, "--mittens", type=positive_float(allow_zero=True), metavar="MU", bind=[GLOVE],
+              help="Mittens: add MU * ||w + w~ - r||^2 over the words of --init-vectors to the cost (0: plain GloVe)")
     add_engine_flags(flags, group, GLOVE, ("auto", "jax", "cpu"))
     parser.add_argument("--out", required=True, type=output_folder, metavar="DIR",
                         help="output folder (created if missing)")

@@ -93,3 +93,24 @@ def test_compare_writes_a_report_for_all_models(tmp_path, capsys):
     report = json.loads((out / "report.json").read_text())
     assert {"GloVe", "SGNS", "Word2Vec (gensim)"} <= set(json.dumps(report).split('"'))
     assert (out / "report.html").stat().st_size > 100_000 and "report.html" in capsys.readouterr().out
+
+
+def test_train_and_baseline_start_from_init_vectors_with_mittens(tmp_path):
+    corpus = write_corpus(tmp_path / "corpus.txt")
+    first = tmp_path / "first"
+    common = ["--vector-size", "6", "--window", "3", "--min-count", "2", "--epochs", "2", "-q"]
+    assert main(["train", str(corpus), "--out", str(first), "--engine", "cpu", *common]) == 0
+    second = tmp_path / "second"
+    assert main(["train", str(corpus), "--out", str(second), "--engine", "cpu", "--init-vectors",
+                 str(first / "vectors.txt"), "--mittens", "0.5", *common]) == 0
+    model = GloVe.load(second / "model.npz")
+    assert model.mittens == 0.5 and len(model.mittens_loss_history) == 2
+    assert len(model.pretrained.index) == len(model.vocabulary)
+    assert main(["baseline", str(corpus), "--out", str(tmp_path / "sgns"), "--init-vectors",
+                 str(first / "vectors.txt"), *common]) == 0
+    assert main(["train", str(corpus), "--out", str(tmp_path / "bad"), "--mittens", "-1", *common]) == 2
+    assert main(["train", str(corpus), "--out", str(tmp_path / "bad"), "--init-vectors",
+                 str(tmp_path / "missing.txt"), *common]) == 2
+    assert main(["train", str(corpus), "--out", str(tmp_path / "bad"), "--init-vectors",
+                 str(first / "vectors.txt"), *common[:1], "8", *common[2:]]) == 2
+    assert not (tmp_path / "bad").exists(), "nothing may be written when the arguments are refused"
