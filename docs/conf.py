@@ -26,6 +26,7 @@ extensions = [
     "sphinx.ext.autosummary",
     "sphinx.ext.napoleon",
     "sphinx.ext.viewcode",
+    "plotly_figures",
 ]
 autosummary_generate = True
 autosummary_imported_members = False
