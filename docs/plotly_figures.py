@@ -7,6 +7,8 @@ from the installed plotly package into ``_static`` (no CDN), so the page works o
 """
 from __future__ import annotations
 
+import contextlib
+import io
 import shutil
 from pathlib import Path
 
@@ -28,7 +30,8 @@ class PlotlyFigure(Directive):
         env = self.state.document.settings.env
         page = env.docname + ".rst"
         if page not in _NAMESPACES:
-            _NAMESPACES[page] = codeblocks.run_blocks(codeblocks.page_blocks(page), name=page)
+            with contextlib.redirect_stdout(io.StringIO()):  # the page's prints are shown on it as text
+                _NAMESPACES[page] = codeblocks.run_blocks(codeblocks.page_blocks(page), name=page)
         name = self.arguments[0]
         figure = _NAMESPACES[page].get(name)
         if not isinstance(figure, go.Figure):
