@@ -220,7 +220,7 @@ def top_k(kv: KeyedVectors, words: list[str], k: int, unit: np.ndarray | None = 
 
 
 def overlap_at_k(a: list[str], b: list[str], k: int) -> float:
-    """|top-k of a ∩ top-k of b| / k.
+    """The share of top-k neighbours two models have in common: ``|top-k(a) ∩ top-k(b)| / k``.
 
     Examples
     --------
