@@ -79,7 +79,7 @@ def first_pass_whitespace_files(files: Sequence[Path], line_is_document: bool = 
     ...     _ = path.write_text("b a b\\n \\nc\\u00a0a\\n")
     ...     seen = first_pass_whitespace_files([path])
     >>> seen.words, seen.counts.tolist(), seen.n_documents, [ids.tolist() for ids, _ in seen.tokens]
-    (['b', 'a', 'c'], [2, 2, 1], 2, [[0, 1, 0, 2, 1]])
+    (['b', 'a', 'c'], [2, 2, 1], 2, [[0, 1, 0], [2, 1]])
     >>> seen.tokens.close()
     """
     table = _WordTable()
