@@ -46,5 +46,4 @@ suppress_warnings = ["ref.python"]
 templates_path = ["_templates"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
-html_static_path = ["_static"]
 html_theme_options = {"description": "GloVe in JAX, delivered as gensim KeyedVectors", "fixed_sidebar": True}

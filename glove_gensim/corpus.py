@@ -9,7 +9,7 @@ A *document* is a list of tokens; context windows never cross a document. Source
 
 Raw text is a document per paragraph (blank-line separated) by default, or per line with
 ``line_is_document=True`` (the convention of Stanford GloVe and word2vec's ``corpus_file``).
-Line ends may be ``\n``, ``\r\n`` or a lone ``\r``.
+Line ends may be ``\\n``, ``\\r\\n`` or a lone ``\\r``.
 
 Files ending in ``.gz``, ``.bz2`` or ``.xz`` are decompressed while they are read (streamed, with
 the standard library), alone or inside a directory (``.zst`` too where ``compression.zstd``
