@@ -289,7 +289,7 @@ def count_corpus(documents: Iterable[Sequence[str]], min_count: int = 5, max_fin
     check_int("max_final_vocab", max_final_vocab, 1, allow_none=True)
     window, limit, threads = _check_counting(window, memory_limit, threads, chunk_tokens)
     description = getattr(documents, "description", "corpus")
-    seen = _read_once(documents, chunk_tokens, limit, tmp_dir, progress)
+    seen = first_pass(documents, chunk_tokens, limit, tmp_dir, progress)
     try:
         vocabulary = Vocabulary.from_word_counts(seen.words, seen.counts, seen.total_tokens, min_count,
                                                  max_final_vocab, description)
@@ -306,19 +306,6 @@ def count_corpus(documents: Iterable[Sequence[str]], min_count: int = 5, max_fin
             seen.tokens.close()
     partial.n_documents = seen.n_documents
     return _finish(partial, vocabulary, symmetric, distance_weighting, "one reading")
-
-
-def _read_once(documents, chunk_tokens: int, limit: int | None, tmp_dir, progress: bool):
-    """:func:`first_pass`, through the compiled byte reader for whitespace-tokenized files."""
-    options = getattr(documents, "options", None)
-    files = getattr(documents, "files", None)
-    if files and options is not None and options.tokenizer == "whitespace":
-        from glove_gensim.byte_reading import first_pass_whitespace_files
-
-        seen = first_pass_whitespace_files(files, options.line_is_document, limit, tmp_dir, progress)
-        if seen is not None:
-            return seen
-    return first_pass(documents, chunk_tokens, limit, tmp_dir, progress)
 
 
 def _check_counting(window, memory_limit, threads, chunk_tokens) -> tuple[int, int | None, int | None]:
