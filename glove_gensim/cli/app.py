@@ -96,20 +96,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     >>> main(["neighbors", "no-such-vectors.txt", "word", "-q"])
     2
     """
+    args = None
     try:
-        args = build_parser().parse_args(argv)
-    except SystemExit as exc:
-        return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
-    configure_logging(args.quiet)
-    try:
-        with stop_on_signals():
+        with stop_on_signals():  # from the start: parsing imports modules, and a signal may come then
+            try:
+                args = build_parser().parse_args(argv)
+            except SystemExit as exc:
+                return exc.code if isinstance(exc.code, int) else int(exc.code is not None)
+            configure_logging(args.quiet)
             args.handler(args)
     except Interrupted as exc:
-        print(f"glove-gensim {args.command}: interrupted by {exc.name}; {_resume_hint(args)}", file=sys.stderr)
+        if args is None:
+            words = sys.argv[1:] if argv is None else list(argv)
+            command = next((word for word in words if not word.startswith("-")), "")
+            print(f"glove-gensim {command}: interrupted by {exc.name} before any work", file=sys.stderr)
+        else:
+            print(f"glove-gensim {args.command}: interrupted by {exc.name}; {_resume_hint(args)}",
+                  file=sys.stderr)
         return exc.status
     except Exception as exc:
         status = exit_status(exc)
-        if status is None:
+        if status is None or args is None:
             raise
         print(f"glove-gensim {args.command}: error: {exc}", file=sys.stderr)
         return status
