@@ -51,6 +51,7 @@ from glove_gensim.engine import is_optax_transformation, resolve_engine
 from glove_gensim.host_random import epoch_keys, feistel_half_bits, init_tables as _init_values, shuffled_position
 from glove_gensim.rules import GRAD_CLIP, UpdateRule
 from glove_gensim.validation import check_int
+from glove_gensim.weighting import weighting
 
 logger = logging.getLogger(__name__)
 
@@ -189,7 +190,7 @@ def host_entries(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_words
         part["col"] = cols[chunk]
         part["col"] += n_words
         part["log_x"] = np.log(x)
-        part["weight"] = np.minimum(1.0, (x / x_max) ** alpha)
+        part["weight"] = weighting(x, x_max, alpha)
     logger.info("CPU engine: %d entries, %.0f MB on the host", len(rows), entries.nbytes / 2**20)
     return entries
 

@@ -23,6 +23,7 @@ from jax.sharding import Mesh
 from jax.sharding import PartitionSpec as P
 
 from glove_gensim.engine import estimate_bytes  # noqa: F401  (JAX-free, so the CLI checks bounds without JAX)
+from glove_gensim.weighting import weighting
 
 
 
@@ -88,19 +89,6 @@ class Entries(NamedTuple):
     weight: jax.Array
 
 
-def weighting(x: jax.Array, x_max: float, alpha: float, xp=jnp) -> jax.Array:
-    """GloVe's weighting ``f(x) = min(1, (x / x_max) ** alpha)``, shape of ``x``.
-
-    ``xp`` is the array module (``jax.numpy``, or ``numpy`` for host-side preparation).
-
-    Examples
-    --------
-    >>> weighting(np.array([1.0, 100.0, 1000.0]), x_max=100.0, alpha=0.75, xp=np)
-    array([0.03162278, 1.        , 1.        ])
-    """
-    return xp.minimum(1.0, (x / x_max) ** alpha)
-
-
 def init_params(key: jax.Array, n_words: int, dim: int, dtype=jnp.float32) -> GloVeParams:
     """glove.c's initialisation: every weight and bias uniform in ``[-0.5, 0.5] / dim``.
 
@@ -134,7 +122,7 @@ def host_entries(rows, cols, values, n_words: int, x_max: float, alpha: float, l
     padded.rows[:n] = rows
     padded.cols[:n] = np.asarray(cols) + n_words
     padded.log_x[:n] = np.log(x)
-    padded.weight[:n] = weighting(x, x_max, alpha, xp=np)
+    padded.weight[:n] = weighting(x, x_max, alpha)
     return padded
 
 
