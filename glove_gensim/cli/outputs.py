@@ -78,10 +78,29 @@ class Interrupted(BaseException):
 _pending: list[int] = []  # signals received: the exception may be swallowed where it is raised
 
 
+_IMPORT_CHECK_SECONDS = 0.05
+
+
+def _importing(frame) -> bool:
+    """Whether ``frame`` runs inside an ``import``: a module body, or Python code that a C
+    extension's initialisation calls (JAX's does). An exception raised there can leave the
+    extension half-initialised, and the interpreter may then crash instead of exiting cleanly."""
+    while frame is not None:
+        if frame.f_code.co_filename.startswith("<frozen importlib._bootstrap"):
+            return True
+        frame = frame.f_back
+    return False
+
+
 def _raise_interrupted(signum: int, frame) -> None:
-    _pending.append(signum)
-    if not in_cleanup():  # otherwise raised again when the clean-up is done (raise_if_interrupted)
-        raise Interrupted(signum)
+    if signum != signal.SIGALRM:
+        _pending.append(signum)
+    if not _pending or in_cleanup():  # raised again when the clean-up is done (raise_if_interrupted)
+        return
+    if _importing(frame):  # raised once the import is over: looked at again a moment later
+        signal.setitimer(signal.ITIMER_REAL, _IMPORT_CHECK_SECONDS)
+        return
+    raise Interrupted(_pending[0])
 
 
 def _quiet_when_interrupted(unraisable) -> None:
@@ -108,6 +127,9 @@ def raise_if_interrupted() -> None:
 def stop_on_signals() -> Iterator[None]:
     """Turn SIGINT and SIGTERM into :class:`Interrupted` while the block runs (main thread only).
 
+    A signal that arrives during an ``import`` (JAX's first import takes a second or more) is
+    acted on when the import is over: SIGALRM, armed for a few milliseconds, looks again.
+
     Examples
     --------
     >>> with stop_on_signals():
@@ -119,7 +141,7 @@ def stop_on_signals() -> Iterator[None]:
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    previous = {number: signal.signal(number, _raise_interrupted) for number in _STOP_SIGNALS}
+    previous = {number: signal.signal(number, _raise_interrupted) for number in (*_STOP_SIGNALS, signal.SIGALRM)}
     previous_hook = sys.unraisablehook
     sys.unraisablehook = _quiet_when_interrupted
     _pending.clear()
@@ -133,6 +155,7 @@ def stop_on_signals() -> Iterator[None]:
             raise Interrupted(_pending[0]) from exc
         raise
     finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
         _pending.clear()
         sys.unraisablehook = previous_hook
         for number, handler in previous.items():

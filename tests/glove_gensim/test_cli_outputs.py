@@ -122,3 +122,31 @@ def test_train_resume_without_checkpoints_fails_before_work(tmp_path, corpus, ca
     assert main(["train", str(corpus), "--out", str(tmp_path / "run"), "--resume", *TRAIN]) == 2
     assert "--resume needs --checkpoint-dir" in capsys.readouterr().err
     assert not (tmp_path / "run").exists()
+
+
+def test_a_signal_during_an_import_waits_for_the_import_to_finish(tmp_path, monkeypatch):
+    """An exception raised inside a module's initialisation can leave a C extension half made
+    (JAX's crashed the interpreter so): the interruption comes once the import is over."""
+    import importlib
+    import time
+
+    from glove_gensim.cli.outputs import Interrupted, stop_on_signals
+
+    (tmp_path / "slow_module_under_test.py").write_text(
+        "import os, signal, time\n"
+        "os.kill(os.getpid(), signal.SIGTERM)\n"
+        "deadline = time.monotonic() + 0.3\n"
+        "while time.monotonic() < deadline:\n"
+        "    pass\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    imported = []
+    with pytest.raises(Interrupted) as stopped:
+        with stop_on_signals():
+            imported.append(importlib.import_module("slow_module_under_test"))
+            deadline = time.monotonic() + 5
+            while time.monotonic() < deadline:
+                pass
+    assert imported, "the signal cut the import short"
+    assert time.monotonic() < deadline, "the deferred signal was never raised"
+    assert stopped.value.signum == signal.SIGTERM
+    assert signal.getitimer(signal.ITIMER_REAL) == (0.0, 0.0)
