@@ -137,3 +137,23 @@ def test_reference_documents_every_public_name(built_html):
             obj = getattr(module, name)
             if inspect.isclass(obj) or inspect.isfunction(obj):
                 assert f"{obj.__module__}.{obj.__name__}" in entries, f"{package}.{name}"
+
+
+@pytest.mark.slow
+@_NEEDS_SPHINX
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="needs a headless chromium")
+def test_tutorial_renders_in_headless_chromium(built_html):
+    """plotly.js (from ``_static``, offline) draws the tutorial's three figures, with nothing
+    written to the browser console (an error, an uncaught exception or a failed load)."""
+    result = subprocess.run(["chromium", "--headless", "--disable-gpu", "--no-sandbox", "--enable-logging=stderr",
+                             "--v=0", "--virtual-time-budget=15000", "--dump-dom",
+                             (built_html / "tutorial.html").as_uri()], capture_output=True, text=True, timeout=180)
+    assert result.returncode == 0, result.stderr[-2000:]
+    console = [line for line in result.stderr.splitlines() if ":CONSOLE" in line or "Uncaught" in line]
+    assert not console, console
+    dom = result.stdout
+    for name in ("map_light", "map_dark", "losses_figure"):
+        start = dom.index(f'id="figure-{name}"')
+        end = dom.find('class="plotly-figure"', start)
+        figure = dom[start:end if end > 0 else len(dom)]
+        assert 'class="plot-container plotly"' in figure and "<svg" in figure, name
