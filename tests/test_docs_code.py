@@ -114,6 +114,11 @@ def test_sphinx_build(built_html):
     assert tutorial.count('class="plotly-figure"') == 3 and "_static/plotly.min.js" in tutorial
     assert (built_html / "_static" / "plotly.min.js").is_file()
     assert "cdn." not in tutorial
+    # A cross-reference that found no target renders as bare code, not a link: none on the pages.
+    for page in [built_html / "tutorial.html", built_html / "figures.html", *(built_html / "howto").glob("*.html")]:
+        unresolved = re.findall(r'(?<!>)<code class="xref py[^"]*"[^>]*><span class="pre">([^<]*)',
+                                page.read_text(encoding="utf-8"))
+        assert not unresolved, (page.name, unresolved)
 
 
 @pytest.mark.slow
