@@ -46,4 +46,6 @@ suppress_warnings = ["ref.python"]
 templates_path = ["_templates"]
 exclude_patterns = ["_build"]
 html_theme = "alabaster"
-html_theme_options = {"description": "GloVe in JAX, delivered as gensim KeyedVectors", "fixed_sidebar": True}
+# Wide enough for the tutorial's code lines (up to ~100 characters) without a scroll bar.
+html_theme_options = {"description": "GloVe in JAX, delivered as gensim KeyedVectors", "fixed_sidebar": True,
+                      "page_width": "1180px"}
