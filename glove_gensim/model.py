@@ -401,7 +401,8 @@ class GloVe(EmbeddingModel):
             self._params = self._params._replace(vectors=vectors)
             self._opt_state = self._opt_state._replace(vectors=acc)
             cost = float(cost)
-        self.mittens_loss_history.append(cost / n_entries)
+        if self.compute_loss:  # as loss_history; an epoch rolled back on divergence drops it (_rollback)
+            self.mittens_loss_history.append(cost / n_entries)
         return cost
 
     def _run_epoch(self, epoch: int) -> tuple[float, int]:
@@ -514,12 +515,13 @@ class GloVe(EmbeddingModel):
         return {"rows": self.cooccurrence.rows, "cols": self.cooccurrence.cols, "values": self.cooccurrence.values}
 
     def _snapshot(self):
-        if self._engine == "cpu":  # its tables change in place
-            return cpu_engine.copy_tables(self._params, self._opt_state)
-        return self._params, self._opt_state
+        tables = cpu_engine.copy_tables(self._params, self._opt_state) if self._engine == "cpu" \
+            else (self._params, self._opt_state)  # the CPU engine's tables change in place
+        return tables, len(self.mittens_loss_history)
 
     def _rollback(self, snapshot) -> None:
-        self._params, self._opt_state = snapshot
+        (self._params, self._opt_state), n_mittens = snapshot
+        del self.mittens_loss_history[n_mittens:]  # the diverged epoch's Mittens term goes with its loss
 
     def _stacked_vectors(self) -> np.ndarray:
         return np.array(self._params.vectors)  # a copy: the CPU engine's tables change in place

@@ -57,8 +57,9 @@ def describe(init_vectors: Any) -> str:
     return "the KeyedVectors given"
 
 
-def read_pretrained(init_vectors: Any, vector_size: int):
-    """``init_vectors`` as a gensim ``KeyedVectors`` of dimension ``vector_size``: a
+def read_pretrained(init_vectors: Any, vector_size: int | None):
+    """``init_vectors`` as a gensim ``KeyedVectors`` of dimension ``vector_size`` (any, when
+    ``None``): a
     ``KeyedVectors`` as is, or a path read by :func:`glove_gensim.io.load_glove` (Stanford text or
     binary, word2vec text; a truncated or corrupt file is refused naming the file and line).
 
@@ -76,7 +77,9 @@ def read_pretrained(init_vectors: Any, vector_size: int):
     >>> read_pretrained(kv, 8)
     Traceback (most recent call last):
     ...
-    ValueError: init_vectors: the KeyedVectors given holds vectors of dimension 3, but vector_size=8; give vector_size=3 or other vectors
+    ValueError: init_vectors: the KeyedVectors given holds vectors of dimension 3, but vector_size=8; give vector_size=3 (or leave it unset) or other vectors
+    >>> read_pretrained(kv, None).vector_size
+    3
     """
     from gensim.models import KeyedVectors
 
@@ -92,9 +95,10 @@ def read_pretrained(init_vectors: Any, vector_size: int):
     else:
         raise TypeError("init_vectors must be a gensim KeyedVectors or the path of a vectors file, not "
                         f"{type(init_vectors).__name__}")
-    if kv.vector_size != vector_size:
+    if vector_size is not None and kv.vector_size != vector_size:
         raise ValueError(f"init_vectors: {describe(init_vectors)} holds vectors of dimension {kv.vector_size}, "
-                         f"but vector_size={vector_size}; give vector_size={kv.vector_size} or other vectors")
+                         f"but vector_size={vector_size}; give vector_size={kv.vector_size} (or leave it unset) or other "
+                         "vectors")
     if len(kv) and not np.isfinite(kv.vectors).all():
         raise ValueError(f"init_vectors: {describe(init_vectors)} holds NaN or infinite values")
     return kv

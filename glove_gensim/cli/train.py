@@ -46,13 +46,13 @@ def add_training_flags(flags: Flags, target: str, title: str) -> argparse._Argum
     """
     group = flags.parser.add_argument_group(title)
     flags.add(group, "--vector-size", type=int_at_least(1), metavar="N", bind=[target],
-              help="vector dimension")
+              help="vector dimension (default: that of --init-vectors, else 100)")
     flags.add(group, "--epochs", type=int_at_least(1), metavar="N", bind=[target],
               help="training passes")
     flags.add(group, "--seed", type=int_at_least(0), metavar="N", bind=[target], help="random seed")
     flags.add(group, "--init-vectors", type=input_file, metavar="FILE", bind=[target],
-              help="start the words found in FILE (Stanford text/binary or word2vec vectors of dimension "
-                   "--vector-size) from their pretrained vector")
+              help="start the words found in FILE (Stanford text/binary or word2vec vectors; their "
+                   "dimension must equal --vector-size when given) from their pretrained vector")
     return group
 
 
