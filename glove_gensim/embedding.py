@@ -403,7 +403,8 @@ class EmbeddingModel:
         the words found in them start from their pretrained vector (how: each model's
         ``_seed_pretrained``; for GloVe ``W = W~ = r / 2``), the others as without them. Read when
         the model is made (a bad file is refused before any work); not saved in the
-        configuration (the matched rows are kept as ``pretrained``).
+        configuration (the matched rows are kept as ``pretrained``; vectors read from a file are
+        then let go, and read again by a later ``build_vocab``).
 
     Attributes
     ----------
@@ -685,8 +686,9 @@ class EmbeddingModel:
         self._prepare_data(corpus)
         self._init_state()
         self.pretrained = None
-        if self._pretrained_kv is not None:
-            self.pretrained = match(self._pretrained_kv, self.vocabulary.words, describe(self.init_vectors))
+        if self.init_vectors is not None:
+            self.pretrained = match(self._pretrained_source(), self.vocabulary.words, describe(self.init_vectors))
+            self._release_pretrained()
             self._seed_pretrained(self.pretrained)
         self._data_tally = (None, None) if corpus is None else corpus.tally()
         self.corpus_count, self.corpus_total_words = (0, 0) if corpus is None else self._data_tally
@@ -711,8 +713,9 @@ class EmbeddingModel:
         self.vocabulary = merged
         self._vocabulary_given = False
         self._prepare_data(corpus)
-        if self._pretrained_kv is not None:
-            self.pretrained = match(self._pretrained_kv, merged.words, describe(self.init_vectors))
+        if self.init_vectors is not None:
+            self.pretrained = match(self._pretrained_source(), merged.words, describe(self.init_vectors))
+            self._release_pretrained()
             added = Pretrained(self.pretrained.index[self.pretrained.index >= n_old],
                                self.pretrained.vectors[self.pretrained.index >= n_old])
             self._seed_pretrained(added)
@@ -723,6 +726,20 @@ class EmbeddingModel:
                     corpus.description)
         self._vectors_changed()
         return self
+
+    def _pretrained_source(self):
+        """The ``init_vectors`` as ``KeyedVectors``: those read when the model was made, or the
+        file read again (see :meth:`_release_pretrained`)."""
+        if self._pretrained_kv is None:
+            self._pretrained_kv = read_pretrained(self.init_vectors, self.vector_size)
+        return self._pretrained_kv
+
+    def _release_pretrained(self) -> None:
+        """Once matched, vectors read from a file are not kept (the matched rows are, in
+        ``pretrained``), so training holds one copy of the pretrained table; a later
+        ``build_vocab`` reads the file again. A ``KeyedVectors`` given is the caller's: kept."""
+        if isinstance(self.init_vectors, (str, os.PathLike)):
+            self._pretrained_kv = None
 
     def _grow_state(self, n_old: int, vocabulary: Vocabulary) -> None:
         """Tables and optimizer state for ``vocabulary``, whose first ``n_old`` words are the

@@ -346,7 +346,7 @@ class GloVe(EmbeddingModel):
         return self._auto_batch[1]
 
     def _init_state(self) -> None:
-        if self.mittens > 0 and self._pretrained_kv is None:
+        if self.mittens > 0 and self.init_vectors is None:
             raise ValueError(f"mittens={self.mittens} needs pretrained vectors: give init_vectors=...")
         self.mittens_loss_history = []
         if self._engine == "cpu":

@@ -155,7 +155,7 @@ def mittens_cost(vectors: Any, n_words: int, index: Any, targets: Any, mu: float
     return mu * xp.sum(distance * distance)
 
 
-@numba.njit(nogil=True)
+@numba.njit(nogil=True, cache=True)
 def mittens_pass(vectors, acc_v, n_words, index, targets, mu, eta, clip):
     """One AdaGrad pass (glove.c's step: clipped gradient times ``eta`` over the root of the
     accumulator, which then adds the squared step) of the Mittens term over the pretrained rows,
