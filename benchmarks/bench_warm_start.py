@@ -147,6 +147,7 @@ def peak_rss_mb() -> float:
 
 def scale_child(args: argparse.Namespace) -> None:
     """One timed process: train on saved counts; print its epoch seconds and peak RSS."""
+    import gensim.models  # noqa: F401  (every run hands its vectors to gensim: imported first in every arm)
     from glove_gensim.cooccur import Cooccurrence
 
     counts = Cooccurrence.load(args.counts)

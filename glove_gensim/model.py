@@ -380,11 +380,11 @@ class GloVe(EmbeddingModel):
 
     def _seed_pretrained(self, found: pretrained.Pretrained) -> None:
         """``W[i] = W~[i] = r_i / 2`` for each word with a pretrained vector (mittens' split, no noise)."""
+        if self._engine == "cpu":  # host tables: seeded in place, no second table
+            pretrained.seed_stacked(self._params.vectors, len(self.vocabulary), found, copy=False)
+            return
         table = pretrained.seed_stacked(np.asarray(self._params.vectors), len(self.vocabulary), found)
-        if self._engine == "cpu":
-            self._params.vectors[...] = table
-        else:
-            self._params = self._params._replace(vectors=jnp.asarray(table))
+        self._params = self._params._replace(vectors=jnp.asarray(table))
 
     def _mittens_pass(self, n_entries: int) -> float:
         """The Mittens term's AdaGrad pass over the pretrained rows (its value before the pass)."""

@@ -126,16 +126,19 @@ def match(kv, words: list[str], source: str) -> Pretrained:
     return Pretrained(index, vectors)
 
 
-def seed_stacked(vectors: np.ndarray, n_words: int, pretrained: Pretrained) -> np.ndarray:
-    """A copy of the stacked ``[2V, dim]`` table with ``W[i] = W~[i] = r_i / 2`` for each
-    pretrained word ``i``.
+def seed_stacked(vectors: np.ndarray, n_words: int, pretrained: Pretrained, copy: bool = True) -> np.ndarray:
+    """The stacked ``[2V, dim]`` table with ``W[i] = W~[i] = r_i / 2`` for each pretrained word
+    ``i``: a copy, or ``vectors`` itself changed in place (``copy=False``: no second table).
 
     Examples
     --------
     >>> seed_stacked(np.zeros((4, 1)), 2, Pretrained(np.array([1]), np.array([[4.0]], np.float32))).ravel().tolist()
     [0.0, 2.0, 0.0, 2.0]
+    >>> table = np.zeros((4, 1))
+    >>> seed_stacked(table, 2, Pretrained(np.array([0]), np.array([[2.0]], np.float32)), copy=False) is table
+    True
     """
-    table = np.array(vectors, copy=True)
+    table = np.array(vectors, copy=True) if copy else vectors
     half = 0.5 * pretrained.vectors.astype(table.dtype)
     table[pretrained.index] = half
     table[pretrained.index + n_words] = half

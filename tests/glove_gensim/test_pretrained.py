@@ -223,3 +223,17 @@ def test_a_rolled_back_epoch_takes_its_mittens_term_with_it(kv, engine, monkeypa
     assert len(calls) == 4 and model.epochs_trained == 3 and model.learning_rate == 0.025
     assert len(model.mittens_loss_history) == len(model.loss_history) == 3
     assert all(total > term > 0 for total, term in zip(model.loss_history, model.mittens_loss_history))
+
+
+def test_vectors_read_from_a_file_are_let_go_once_matched_and_read_again_for_new_words(kv, tmp_path):
+    path = tmp_path / "vectors.txt"
+    zebra = np.linspace(-1, 1, 8).astype(np.float32)
+    rows = [(w, kv[w]) for w in kv.index_to_key] + [("zebra", zebra)]
+    path.write_text("".join(f"{w} " + " ".join(map(str, v)) + "\n" for w, v in rows))
+    model = GloVe(common_texts, epochs=1, engine="cpu", init_vectors=path, **SETTINGS)
+    assert model._pretrained_kv is None and len(model.pretrained.index) == 12
+    model.build_vocab(NEW_TEXTS, update=True)
+    assert model._pretrained_kv is None and len(model.pretrained.index) == 13
+    np.testing.assert_allclose(model.wv["zebra"], zebra, rtol=1e-6)
+    given = GloVe(common_texts, epochs=1, engine="cpu", init_vectors=kv, **SETTINGS)
+    assert given._pretrained_kv is kv  # the caller's KeyedVectors: kept, not copied
