@@ -97,8 +97,8 @@ def read_pretrained(init_vectors: Any, vector_size: int | None):
                         f"{type(init_vectors).__name__}")
     if vector_size is not None and kv.vector_size != vector_size:
         raise ValueError(f"init_vectors: {describe(init_vectors)} holds vectors of dimension {kv.vector_size}, "
-                         f"but vector_size={vector_size}; give vector_size={kv.vector_size} (or leave it unset) or other "
-                         "vectors")
+                         f"but vector_size={vector_size}; give vector_size={kv.vector_size} (or leave it "
+                         "unset) or other vectors")
     if len(kv) and not np.isfinite(kv.vectors).all():
         raise ValueError(f"init_vectors: {describe(init_vectors)} holds NaN or infinite values")
     return kv

@@ -68,7 +68,8 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     {'alpha': 0.5}
     """
     parser = commands.add_parser(
-        "train", formatter_class=formatter_class, help="train GloVe (or continue one: --from-model) -> DIR/vectors.txt and DIR/model.npz",
+        "train", formatter_class=formatter_class,
+        help="train GloVe (or continue one: --from-model) -> DIR/vectors.txt and DIR/model.npz",
         description="Count co-occurrences of CORPUS (or read counts made elsewhere: --cooccurrence "
                     "counts.npz, or Stanford's --cooccurrence cooccurrence.bin --vocab vocab.txt) "
                     "and train GloVe vectors. Writes DIR/vectors.txt "
