@@ -147,12 +147,16 @@ def continue_on_corpus(model, args: argparse.Namespace, epochs: int) -> list[flo
 
     Examples
     --------
-    >>> from gensim.test.utils import common_texts, datapath
+    >>> import tempfile
+    >>> from pathlib import Path
+    >>> from gensim.test.utils import common_texts
     >>> from glove_gensim.model import GloVe
     >>> model = GloVe(common_texts, vector_size=4, window=2, min_count=1, epochs=1)
-    >>> losses = continue_on_corpus(model, argparse.Namespace(corpus=datapath("testcorpus.txt")), epochs=2)
-    >>> model.epochs_trained, len(losses), len(model.vocabulary) > 12
-    (3, 2, True)
+    >>> new = Path(tempfile.mkdtemp()) / "new.txt"
+    >>> _ = new.write_text("zebra okapi graph\\n\\nzebra okapi system\\n")
+    >>> losses = continue_on_corpus(model, argparse.Namespace(corpus=str(new)), epochs=2)
+    >>> model.epochs_trained, len(losses), model.vocabulary.words[-2:]
+    (3, 2, ['zebra', 'okapi'])
     """
     n_words, before = len(model.vocabulary), len(model.loss_history)
     model.build_vocab(corpus_file=args.corpus, update=True)
