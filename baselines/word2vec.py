@@ -59,13 +59,17 @@ def sgns_defaults() -> dict:
 
     Examples
     --------
-    >>> sgns_defaults()["window"]
-    5
+    >>> sgns_defaults()["window"], sgns_defaults()["vector_size"]
+    (5, 100)
     """
     from baselines.sgns import SkipGramNS
+    from glove_gensim.embedding import DEFAULT_VECTOR_SIZE
 
     parameters = inspect.signature(SkipGramNS).parameters
-    return {name: parameters[name].default for name in SHARED_PARAMETERS}
+    defaults = {name: parameters[name].default for name in SHARED_PARAMETERS}
+    if defaults["vector_size"] is None:  # "unset": SkipGramNS resolves it so without init_vectors
+        defaults["vector_size"] = DEFAULT_VECTOR_SIZE
+    return defaults
 
 
 class _EpochLoss:

@@ -35,6 +35,8 @@ from glove_gensim.vocab import Vocabulary
 logger = logging.getLogger(__name__)
 
 CALLBACK_HOOKS = ("on_train_begin", "on_epoch_begin", "on_epoch_end", "on_train_end")
+DEFAULT_VECTOR_SIZE = 100
+"""``vector_size`` when it is left unset (``None``) and no ``init_vectors`` give one."""
 
 
 class TrainingDivergedError(FloatingPointError):
@@ -348,8 +350,10 @@ class EmbeddingModel:
         corpus the model trains at once, as gensim's models do.
     corpus_file : path, optional
         A text file or a directory of text files, read with ``corpus_options``.
-    vector_size : int
-        Dimension of the vectors.
+    vector_size : int, optional
+        Dimension of the vectors. Left unset (``None``): that of ``init_vectors`` when they are
+        given, else :data:`DEFAULT_VECTOR_SIZE` (100); the value in use is what
+        ``model.vector_size`` and :meth:`get_params` report.
     min_count, max_vocab_size, max_final_vocab : int
         Vocabulary pruning, as gensim's (ignored with ``vocabulary=``).
     epochs : int
@@ -394,11 +398,13 @@ class EmbeddingModel:
     init_vectors : KeyedVectors or path, optional
         Pretrained vectors to start from (:mod:`glove_gensim.pretrained`): a gensim
         ``KeyedVectors`` or a file in Stanford text/binary or word2vec text format (read as
-        :func:`glove_gensim.io.load_glove` does). Their dimension must be ``vector_size``. Rows of
+        :func:`glove_gensim.io.load_glove` does). Their dimension must be ``vector_size`` (or
+        gives it, when ``vector_size`` is left unset). Rows of
         the words found in them start from their pretrained vector (how: each model's
         ``_seed_pretrained``; for GloVe ``W = W~ = r / 2``), the others as without them. Read when
         the model is made (a bad file is refused before any work); not saved in the
-        configuration (the matched rows are kept as ``pretrained``).
+        configuration (the matched rows are kept as ``pretrained``; vectors read from a file are
+        then let go, and read again by a later ``build_vocab``).
 
     Attributes
     ----------
@@ -442,7 +448,7 @@ class EmbeddingModel:
         cls.__signature__ = cls._signature()
 
     def __init__(self, sentences: Iterable | None = None, corpus_file: str | os.PathLike | None = None, *,
-                 vector_size: int = 100, min_count: int = 5, max_vocab_size: int | None = None,
+                 vector_size: int | None = None, min_count: int = 5, max_vocab_size: int | None = None,
                  max_final_vocab: int | None = None, epochs: int = 5, seed: int = 1,
                  export: str | None = None, callbacks: Sequence = (), compute_loss: bool = True,
                  corpus_options: CorpusOptions | None = None, progress: bool = False,
@@ -532,7 +538,7 @@ class EmbeddingModel:
                 for name in self._param_names()}
 
     def _validate_common(self) -> None:
-        check_int("vector_size", self.vector_size, 1)
+        check_int("vector_size", self.vector_size, 1, allow_none=True)
         check_int("min_count", self.min_count, 1)
         check_int("max_vocab_size", self.max_vocab_size, 1, allow_none=True)
         check_int("max_final_vocab", self.max_final_vocab, 1, allow_none=True)
@@ -552,6 +558,11 @@ class EmbeddingModel:
         check_trim_rule(self.trim_rule)
         if self.init_vectors is not None:
             self._pretrained_kv = read_pretrained(self.init_vectors, self.vector_size)
+            if self.vector_size is None:
+                self.vector_size = self._pretrained_kv.vector_size
+                logger.info("vector_size=%d, from init_vectors %s", self.vector_size, describe(self.init_vectors))
+        elif self.vector_size is None:
+            self.vector_size = DEFAULT_VECTOR_SIZE
         check_int("checkpoint_every", self.checkpoint_every, 1)
         check_int("max_restarts", self.max_restarts, 0)
         if self.on_divergence not in ("raise", "restart"):
@@ -675,8 +686,9 @@ class EmbeddingModel:
         self._prepare_data(corpus)
         self._init_state()
         self.pretrained = None
-        if self._pretrained_kv is not None:
-            self.pretrained = match(self._pretrained_kv, self.vocabulary.words, describe(self.init_vectors))
+        if self.init_vectors is not None:
+            self.pretrained = match(self._pretrained_source(), self.vocabulary.words, describe(self.init_vectors))
+            self._release_pretrained()
             self._seed_pretrained(self.pretrained)
         self._data_tally = (None, None) if corpus is None else corpus.tally()
         self.corpus_count, self.corpus_total_words = (0, 0) if corpus is None else self._data_tally
@@ -701,8 +713,9 @@ class EmbeddingModel:
         self.vocabulary = merged
         self._vocabulary_given = False
         self._prepare_data(corpus)
-        if self._pretrained_kv is not None:
-            self.pretrained = match(self._pretrained_kv, merged.words, describe(self.init_vectors))
+        if self.init_vectors is not None:
+            self.pretrained = match(self._pretrained_source(), merged.words, describe(self.init_vectors))
+            self._release_pretrained()
             added = Pretrained(self.pretrained.index[self.pretrained.index >= n_old],
                                self.pretrained.vectors[self.pretrained.index >= n_old])
             self._seed_pretrained(added)
@@ -713,6 +726,20 @@ class EmbeddingModel:
                     corpus.description)
         self._vectors_changed()
         return self
+
+    def _pretrained_source(self):
+        """The ``init_vectors`` as ``KeyedVectors``: those read when the model was made, or the
+        file read again (see :meth:`_release_pretrained`)."""
+        if self._pretrained_kv is None:
+            self._pretrained_kv = read_pretrained(self.init_vectors, self.vector_size)
+        return self._pretrained_kv
+
+    def _release_pretrained(self) -> None:
+        """Once matched, vectors read from a file are not kept (the matched rows are, in
+        ``pretrained``), so training holds one copy of the pretrained table; a later
+        ``build_vocab`` reads the file again. A ``KeyedVectors`` given is the caller's: kept."""
+        if isinstance(self.init_vectors, (str, os.PathLike)):
+            self._pretrained_kv = None
 
     def _grow_state(self, n_old: int, vocabulary: Vocabulary) -> None:
         """Tables and optimizer state for ``vocabulary``, whose first ``n_old`` words are the

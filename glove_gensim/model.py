@@ -346,7 +346,7 @@ class GloVe(EmbeddingModel):
         return self._auto_batch[1]
 
     def _init_state(self) -> None:
-        if self.mittens > 0 and self._pretrained_kv is None:
+        if self.mittens > 0 and self.init_vectors is None:
             raise ValueError(f"mittens={self.mittens} needs pretrained vectors: give init_vectors=...")
         self.mittens_loss_history = []
         if self._engine == "cpu":
@@ -380,11 +380,11 @@ class GloVe(EmbeddingModel):
 
     def _seed_pretrained(self, found: pretrained.Pretrained) -> None:
         """``W[i] = W~[i] = r_i / 2`` for each word with a pretrained vector (mittens' split, no noise)."""
+        if self._engine == "cpu":  # host tables: seeded in place, no second table
+            pretrained.seed_stacked(self._params.vectors, len(self.vocabulary), found, copy=False)
+            return
         table = pretrained.seed_stacked(np.asarray(self._params.vectors), len(self.vocabulary), found)
-        if self._engine == "cpu":
-            self._params.vectors[...] = table
-        else:
-            self._params = self._params._replace(vectors=jnp.asarray(table))
+        self._params = self._params._replace(vectors=jnp.asarray(table))
 
     def _mittens_pass(self, n_entries: int) -> float:
         """The Mittens term's AdaGrad pass over the pretrained rows (its value before the pass)."""
@@ -401,7 +401,8 @@ class GloVe(EmbeddingModel):
             self._params = self._params._replace(vectors=vectors)
             self._opt_state = self._opt_state._replace(vectors=acc)
             cost = float(cost)
-        self.mittens_loss_history.append(cost / n_entries)
+        if self.compute_loss:  # as loss_history; an epoch rolled back on divergence drops it (_rollback)
+            self.mittens_loss_history.append(cost / n_entries)
         return cost
 
     def _run_epoch(self, epoch: int) -> tuple[float, int]:
@@ -514,12 +515,13 @@ class GloVe(EmbeddingModel):
         return {"rows": self.cooccurrence.rows, "cols": self.cooccurrence.cols, "values": self.cooccurrence.values}
 
     def _snapshot(self):
-        if self._engine == "cpu":  # its tables change in place
-            return cpu_engine.copy_tables(self._params, self._opt_state)
-        return self._params, self._opt_state
+        tables = cpu_engine.copy_tables(self._params, self._opt_state) if self._engine == "cpu" \
+            else (self._params, self._opt_state)  # the CPU engine's tables change in place
+        return tables, len(self.mittens_loss_history)
 
     def _rollback(self, snapshot) -> None:
-        self._params, self._opt_state = snapshot
+        (self._params, self._opt_state), n_mittens = snapshot
+        del self.mittens_loss_history[n_mittens:]  # the diverged epoch's Mittens term goes with its loss
 
     def _stacked_vectors(self) -> np.ndarray:
         return np.array(self._params.vectors)  # a copy: the CPU engine's tables change in place

@@ -57,8 +57,9 @@ def describe(init_vectors: Any) -> str:
     return "the KeyedVectors given"
 
 
-def read_pretrained(init_vectors: Any, vector_size: int):
-    """``init_vectors`` as a gensim ``KeyedVectors`` of dimension ``vector_size``: a
+def read_pretrained(init_vectors: Any, vector_size: int | None):
+    """``init_vectors`` as a gensim ``KeyedVectors`` of dimension ``vector_size`` (any, when
+    ``None``): a
     ``KeyedVectors`` as is, or a path read by :func:`glove_gensim.io.load_glove` (Stanford text or
     binary, word2vec text; a truncated or corrupt file is refused naming the file and line).
 
@@ -76,7 +77,9 @@ def read_pretrained(init_vectors: Any, vector_size: int):
     >>> read_pretrained(kv, 8)
     Traceback (most recent call last):
     ...
-    ValueError: init_vectors: the KeyedVectors given holds vectors of dimension 3, but vector_size=8; give vector_size=3 or other vectors
+    ValueError: init_vectors: the KeyedVectors given holds vectors of dimension 3, but vector_size=8; give vector_size=3 (or leave it unset) or other vectors
+    >>> read_pretrained(kv, None).vector_size
+    3
     """
     from gensim.models import KeyedVectors
 
@@ -92,9 +95,10 @@ def read_pretrained(init_vectors: Any, vector_size: int):
     else:
         raise TypeError("init_vectors must be a gensim KeyedVectors or the path of a vectors file, not "
                         f"{type(init_vectors).__name__}")
-    if kv.vector_size != vector_size:
+    if vector_size is not None and kv.vector_size != vector_size:
         raise ValueError(f"init_vectors: {describe(init_vectors)} holds vectors of dimension {kv.vector_size}, "
-                         f"but vector_size={vector_size}; give vector_size={kv.vector_size} or other vectors")
+                         f"but vector_size={vector_size}; give vector_size={kv.vector_size} (or leave it "
+                         "unset) or other vectors")
     if len(kv) and not np.isfinite(kv.vectors).all():
         raise ValueError(f"init_vectors: {describe(init_vectors)} holds NaN or infinite values")
     return kv
@@ -122,16 +126,19 @@ def match(kv, words: list[str], source: str) -> Pretrained:
     return Pretrained(index, vectors)
 
 
-def seed_stacked(vectors: np.ndarray, n_words: int, pretrained: Pretrained) -> np.ndarray:
-    """A copy of the stacked ``[2V, dim]`` table with ``W[i] = W~[i] = r_i / 2`` for each
-    pretrained word ``i``.
+def seed_stacked(vectors: np.ndarray, n_words: int, pretrained: Pretrained, copy: bool = True) -> np.ndarray:
+    """The stacked ``[2V, dim]`` table with ``W[i] = W~[i] = r_i / 2`` for each pretrained word
+    ``i``: a copy, or ``vectors`` itself changed in place (``copy=False``: no second table).
 
     Examples
     --------
     >>> seed_stacked(np.zeros((4, 1)), 2, Pretrained(np.array([1]), np.array([[4.0]], np.float32))).ravel().tolist()
     [0.0, 2.0, 0.0, 2.0]
+    >>> table = np.zeros((4, 1))
+    >>> seed_stacked(table, 2, Pretrained(np.array([0]), np.array([[2.0]], np.float32)), copy=False) is table
+    True
     """
-    table = np.array(vectors, copy=True)
+    table = np.array(vectors, copy=True) if copy else vectors
     half = 0.5 * pretrained.vectors.astype(table.dtype)
     table[pretrained.index] = half
     table[pretrained.index + n_words] = half
@@ -151,7 +158,7 @@ def mittens_cost(vectors: Any, n_words: int, index: Any, targets: Any, mu: float
     return mu * xp.sum(distance * distance)
 
 
-@numba.njit(nogil=True)
+@numba.njit(nogil=True, cache=True)
 def mittens_pass(vectors, acc_v, n_words, index, targets, mu, eta, clip):
     """One AdaGrad pass (glove.c's step: clipped gradient times ``eta`` over the root of the
     accumulator, which then adds the squared step) of the Mittens term over the pretrained rows,

@@ -24,7 +24,14 @@ from glove_gensim.cli.options import (
     output_folder,
     positive_float,
 )
-from glove_gensim.cli.train import add_training_flags, check_training_outputs, train_resumable, write_vectors
+from glove_gensim.cli import continued
+from glove_gensim.cli.train import (
+    add_training_flags,
+    check_not_diverging,
+    check_training_outputs,
+    train_resumable,
+    write_vectors,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -92,6 +99,7 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     flags.add(ours, "--export", choices=("input", "input+output", "output", "concat"), bind=[SGNS],
               help="vectors written (input, as word2vec)")
     add_checkpoint_flags(flags, SGNS)
+    continued.add_from_model_flag(parser)
     parser.add_argument("--out", required=True, type=output_folder, metavar="DIR",
                         help="output folder (created if missing)")
     flags.finish(_run_baseline, "baseline")
@@ -99,12 +107,20 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
 
 def _run_baseline(args: argparse.Namespace) -> None:
     gensim = "engine" in args and args.engine == "gensim"
+    if gensim and args.from_model is not None:
+        raise ValueError("--from-model continues our SkipGramNS model; it does not go with --engine gensim")
+    continued.check_from_model_arguments(args, SGNS)
     check_training_outputs(args, "word2vec.model" if gensim else "model.npz")
     if gensim:
         _run_gensim(args)
         return
     from baselines.sgns import SkipGramNS
 
+    if args.from_model is not None:
+        model, epochs = continued.load_for_update(SkipGramNS, args, SGNS, progress=not args.quiet)
+        check_not_diverging(continued.continue_on_corpus(model, args, epochs))
+        write_vectors(model.wv, model, args.out, "model.npz")
+        return
     model = SkipGramNS(progress=not args.quiet, **library_kwargs(args, SGNS), **corpus_options(args))
     model.build_vocab(corpus_file=args.corpus)
     train_resumable(model, args)

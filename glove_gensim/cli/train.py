@@ -28,6 +28,7 @@ from glove_gensim.cli.options import (
 )
 from glove_gensim.cli.bounds import check_table_memory, check_window
 from glove_gensim.cli.outputs import check_output_file, check_output_folder, staged_folder
+from glove_gensim.cli import continued
 
 logger = logging.getLogger(__name__)
 
@@ -46,13 +47,13 @@ def add_training_flags(flags: Flags, target: str, title: str) -> argparse._Argum
     """
     group = flags.parser.add_argument_group(title)
     flags.add(group, "--vector-size", type=int_at_least(1), metavar="N", bind=[target],
-              help="vector dimension")
+              help="vector dimension (default: that of --init-vectors, else 100)")
     flags.add(group, "--epochs", type=int_at_least(1), metavar="N", bind=[target],
               help="training passes")
     flags.add(group, "--seed", type=int_at_least(0), metavar="N", bind=[target], help="random seed")
     flags.add(group, "--init-vectors", type=input_file, metavar="FILE", bind=[target],
-              help="start the words found in FILE (Stanford text/binary or word2vec vectors of dimension "
-                   "--vector-size) from their pretrained vector")
+              help="start the words found in FILE (Stanford text/binary or word2vec vectors; their "
+                   "dimension must equal --vector-size when given) from their pretrained vector")
     return group
 
 
@@ -67,12 +68,14 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
     {'alpha': 0.5}
     """
     parser = commands.add_parser(
-        "train", formatter_class=formatter_class, help="train GloVe -> DIR/vectors.txt and DIR/model.npz",
+        "train", formatter_class=formatter_class,
+        help="train GloVe (or continue one: --from-model) -> DIR/vectors.txt and DIR/model.npz",
         description="Count co-occurrences of CORPUS (or read counts made elsewhere: --cooccurrence "
                     "counts.npz, or Stanford's --cooccurrence cooccurrence.bin --vocab vocab.txt) "
                     "and train GloVe vectors. Writes DIR/vectors.txt "
                     "(word2vec text format with header, loadable by gensim's "
-                    "KeyedVectors.load_word2vec_format) and DIR/model.npz (GloVe.load continues training).")
+                    "KeyedVectors.load_word2vec_format) and DIR/model.npz (GloVe.load continues training; "
+                    "--from-model DIR/model.npz continues it on a new CORPUS, adding its words).")
     add_common_flags(parser)
     flags = Flags(parser)
     add_corpus_flags(flags, optional=True)
@@ -106,6 +109,7 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
               help="reuse co-occurrence counts saved here by an earlier run on the same corpus and "
                    "settings (saved here after counting otherwise)")
     add_checkpoint_flags(flags, GLOVE)
+    continued.add_from_model_flag(parser)
     add_multiprocess_flags(parser)
     flags.finish(_run_train, "train")
 
@@ -325,10 +329,16 @@ def _run_train(args: argparse.Namespace) -> None:
     from glove_gensim.callbacks import NeighborsLogger
     from glove_gensim.model import GloVe
 
+    continued.check_from_model_arguments(args, GLOVE)
     check_training_outputs(args, "model.npz")
     check_counts_arguments(args)
     processes = multiprocess_settings(args)
     extra = {"callbacks": [NeighborsLogger(args.probe)]} if args.probe else {}
+    if args.from_model is not None:
+        model, epochs = continued.load_for_update(GloVe, args, GLOVE, progress=not args.quiet, **extra)
+        check_not_diverging(continued.continue_on_corpus(model, args, epochs), glove_zero_vector_loss(model))
+        write_vectors(model.wv, model, args.out, "model.npz")
+        return
     settings = {"progress": not args.quiet, **library_kwargs(args, GLOVE), **extra}
     if processes is not None:
         from glove_gensim import multihost

@@ -134,7 +134,9 @@ def test_word2vec_defaults_are_skipgramns_defaults():
     from baselines.word2vec import SHARED_PARAMETERS, sgns_defaults
 
     signature = inspect.signature(SkipGramNS).parameters
-    assert sgns_defaults() == {name: signature[name].default for name in SHARED_PARAMETERS}
+    expected = {name: signature[name].default for name in SHARED_PARAMETERS}
+    assert expected["vector_size"] is None  # unset: SkipGramNS resolves it to 100 without init_vectors
+    assert sgns_defaults() == {**expected, "vector_size": SkipGramNS().vector_size}
 
 
 BAD = [("cooccur", "--window", "0"), ("cooccur", "--min-count", "0"), ("cooccur", "--memory-limit", "lots"),

@@ -191,3 +191,49 @@ def test_update_without_a_vocabulary_or_a_corpus_is_refused():
         GloVe(**SETTINGS).build_vocab(NEW_TEXTS, update=True)
     with pytest.raises(ValueError, match=r"update=True\) needs the new corpus"):
         GloVe(common_texts, epochs=1, **SETTINGS).build_vocab(update=True)
+
+
+def test_an_unset_vector_size_is_taken_from_the_pretrained_file(kv, tmp_path):
+    path = tmp_path / "vectors.txt"
+    path.write_text("".join(f"{w} " + " ".join(map(str, kv[w])) + "\n" for w in kv.index_to_key))
+    settings = {name: value for name, value in SETTINGS.items() if name != "vector_size"}
+    model = GloVe(init_vectors=path, **settings).build_vocab(common_texts)
+    assert model.vector_size == 8 and model.get_params()["vector_size"] == 8 and model.wv.vector_size == 8
+    np.testing.assert_allclose(model.wv["human"], kv["human"], rtol=1e-5)
+    assert SkipGramNS(init_vectors=kv, min_count=1).vector_size == 8
+    assert GloVe(**settings).vector_size == 100 and SkipGramNS().vector_size == 100
+    with pytest.raises(ValueError, match=r"vectors\.txt holds vectors of dimension 8, but vector_size=100; "
+                                         r"give vector_size=8 \(or leave it unset\)"):
+        GloVe(init_vectors=path, vector_size=100, **settings)
+
+
+@pytest.mark.parametrize("engine", ["cpu", "jax"])
+def test_a_rolled_back_epoch_takes_its_mittens_term_with_it(kv, engine, monkeypatch):
+    model = GloVe(engine=engine, epochs=3, init_vectors=kv, mittens=0.5, on_divergence="restart",
+                  **SETTINGS).build_vocab(common_texts)
+    run_entries, calls = model._run_entries, []
+
+    def diverge_in_the_second_epoch(epoch):
+        calls.append(epoch)
+        loss, n_entries = run_entries(epoch)
+        return (float("nan") if len(calls) == 2 else loss), n_entries
+
+    monkeypatch.setattr(model, "_run_entries", diverge_in_the_second_epoch)
+    model.train()
+    assert len(calls) == 4 and model.epochs_trained == 3 and model.learning_rate == 0.025
+    assert len(model.mittens_loss_history) == len(model.loss_history) == 3
+    assert all(total > term > 0 for total, term in zip(model.loss_history, model.mittens_loss_history))
+
+
+def test_vectors_read_from_a_file_are_let_go_once_matched_and_read_again_for_new_words(kv, tmp_path):
+    path = tmp_path / "vectors.txt"
+    zebra = np.linspace(-1, 1, 8).astype(np.float32)
+    rows = [(w, kv[w]) for w in kv.index_to_key] + [("zebra", zebra)]
+    path.write_text("".join(f"{w} " + " ".join(map(str, v)) + "\n" for w, v in rows))
+    model = GloVe(common_texts, epochs=1, engine="cpu", init_vectors=path, **SETTINGS)
+    assert model._pretrained_kv is None and len(model.pretrained.index) == 12
+    model.build_vocab(NEW_TEXTS, update=True)
+    assert model._pretrained_kv is None and len(model.pretrained.index) == 13
+    np.testing.assert_allclose(model.wv["zebra"], zebra, rtol=1e-6)
+    given = GloVe(common_texts, epochs=1, engine="cpu", init_vectors=kv, **SETTINGS)
+    assert given._pretrained_kv is kv  # the caller's KeyedVectors: kept, not copied
