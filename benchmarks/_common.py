@@ -56,3 +56,68 @@ def timed_cli(arguments: list[str]) -> tuple[float, float]:
 def emit(record: dict) -> None:
     """Print one JSON line."""
     print(json.dumps(record), flush=True)
+
+
+def folder_bytes(folder: Path) -> int:
+    """Disk space used by the files under ``folder`` (allocated blocks), 0 if it is gone."""
+    import os
+
+    total = 0
+    for root, _, files in os.walk(folder):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(root, name)).st_blocks * 512
+            except FileNotFoundError:  # removed while we walked
+                pass
+    return total
+
+
+def measured_cli(arguments: list[str], tmp_dir: Path, poll_seconds: float = 0.2) -> dict:
+    """Run ``glove-gensim ARGS`` with ``TMPDIR=tmp_dir`` and measure the whole process tree.
+
+    Returns wall seconds, the peak RSS of the tree (sum over the process and its descendants,
+    polled every ``poll_seconds`` with psutil, and never below the process's own ``ru_maxrss``),
+    the peak disk use of ``tmp_dir`` (where counting spills) and the captured log (stderr).
+    Exits with the log's tail when the command fails.
+    """
+    import os
+    import subprocess
+    import tempfile
+    import time
+
+    import psutil
+
+    tmp_dir.mkdir(parents=True, exist_ok=True)
+    command = [sys.executable, "-m", "glove_gensim.cli", *arguments]
+    env = {**os.environ, "TMPDIR": str(tmp_dir), "TQDM_DISABLE": "1"}
+    with tempfile.TemporaryFile("w+") as log:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+        root = psutil.Process(process.pid)
+        peak_rss = peak_disk = 0
+        while True:
+            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            if pid:
+                break
+            try:
+                tree = [root, *root.children(recursive=True)]
+                rss = 0
+                for member in tree:
+                    try:
+                        rss += member.memory_info().rss
+                    except psutil.Error:
+                        pass
+                peak_rss = max(peak_rss, rss)
+            except psutil.Error:
+                pass
+            peak_disk = max(peak_disk, folder_bytes(tmp_dir))
+            time.sleep(poll_seconds)
+        wall = time.perf_counter() - start
+        process.returncode = os.waitstatus_to_exitcode(status)
+        usage_peak = usage.ru_maxrss * 1024
+        log.seek(0)
+        text = log.read()
+    if process.returncode != 0:
+        sys.exit(f"command failed ({process.returncode}): {' '.join(command)}\n{text[-3000:]}")
+    return {"wall_s": wall, "peak_rss_mb": max(peak_rss, usage_peak) / 2**20, "polled_rss_mb": peak_rss / 2**20,
+            "peak_tmp_bytes": peak_disk, "log": text}
