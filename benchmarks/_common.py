@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import resource
 import sys
 from pathlib import Path
@@ -10,6 +11,8 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_DATA = REPO.parent / "shared" / "data"
 POLITICAL = SHARED_DATA / "political.txt"
 PROBES = ("tyranny", "pennsylvania", "nobles", "war")
+_TIME = "/usr/bin/time"
+_MAXRSS_TAG = "MEASURED_MAXRSS_KB="
 
 
 def require(path: Path) -> Path:
@@ -72,14 +75,19 @@ def folder_bytes(folder: Path) -> int:
     return total
 
 
-def measured_cli(arguments: list[str], tmp_dir: Path, poll_seconds: float = 0.2) -> dict:
+def measured_cli(arguments: list[str], tmp_dir: Path, poll_seconds: float = 0.2,
+                 abort_rss_mb: float | None = None) -> dict:
     """Run ``glove-gensim ARGS`` with ``TMPDIR=tmp_dir`` and measure the whole process tree.
 
     Returns wall seconds, the peak RSS of the tree (sum over the process and its descendants,
-    polled every ``poll_seconds`` with psutil, and never below the process's own ``ru_maxrss``),
-    the peak disk use of ``tmp_dir`` (where counting spills) and the captured log (stderr).
-    Exits with the log's tail when the command fails.
+    polled every ``poll_seconds`` with psutil, and never below the command's own peak as
+    ``/usr/bin/time`` reports it: the command runs as its child, because a process started
+    straight from this one would inherit this one's high-water mark in ``ru_maxrss``),
+    the peak disk use of ``tmp_dir`` (where counting spills), the captured log (stderr) and
+    ``aborted``: whether the tree was killed for passing ``abort_rss_mb`` (a safety valve for a
+    shared machine). Exits with the log's tail when the command fails otherwise.
     """
+    import contextlib
     import os
     import subprocess
     import tempfile
@@ -89,14 +97,17 @@ def measured_cli(arguments: list[str], tmp_dir: Path, poll_seconds: float = 0.2)
 
     tmp_dir.mkdir(parents=True, exist_ok=True)
     command = [sys.executable, "-m", "glove_gensim.cli", *arguments]
+    if os.access(_TIME, os.X_OK):
+        command = [_TIME, "-f", f"{_MAXRSS_TAG}%M", *command]
     env = {**os.environ, "TMPDIR": str(tmp_dir), "TQDM_DISABLE": "1"}
     with tempfile.TemporaryFile("w+") as log:
         start = time.perf_counter()
         process = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
         root = psutil.Process(process.pid)
         peak_rss = peak_disk = 0
+        aborted = False
         while True:
-            pid, status, usage = os.wait4(process.pid, os.WNOHANG)
+            pid, status, _ = os.wait4(process.pid, os.WNOHANG)
             if pid:
                 break
             try:
@@ -108,16 +119,22 @@ def measured_cli(arguments: list[str], tmp_dir: Path, poll_seconds: float = 0.2)
                     except psutil.Error:
                         pass
                 peak_rss = max(peak_rss, rss)
+                if abort_rss_mb is not None and rss > abort_rss_mb * 2**20 and not aborted:
+                    aborted = True
+                    for member in reversed(tree):
+                        with contextlib.suppress(psutil.Error):
+                            member.kill()
             except psutil.Error:
                 pass
             peak_disk = max(peak_disk, folder_bytes(tmp_dir))
             time.sleep(poll_seconds)
         wall = time.perf_counter() - start
         process.returncode = os.waitstatus_to_exitcode(status)
-        usage_peak = usage.ru_maxrss * 1024
         log.seek(0)
         text = log.read()
-    if process.returncode != 0:
+    reported = [int(kb) for kb in re.findall(rf"^{_MAXRSS_TAG}(\d+)$", text, re.MULTILINE)]
+    usage_peak = reported[-1] * 1024 if reported else 0
+    if process.returncode != 0 and not aborted:
         sys.exit(f"command failed ({process.returncode}): {' '.join(command)}\n{text[-3000:]}")
     return {"wall_s": wall, "peak_rss_mb": max(peak_rss, usage_peak) / 2**20, "polled_rss_mb": peak_rss / 2**20,
-            "peak_tmp_bytes": peak_disk, "log": text}
+            "peak_tmp_bytes": peak_disk, "log": text, "aborted": aborted}

@@ -23,7 +23,7 @@ per-token and per-non-zero times relative to the smallest size. Everything is wr
 ``--work-dir`` (default: a new folder in the system temp dir) and removed at the end.
 
     flock -x /tmp/cpu.lock python benchmarks/bench_scaling.py [--sizes 25M 50M 100M 200M] [--quick]
-        [--memory-limit 2GB] [--dask] [--seed 0] [--work-dir DIR]
+        [--memory-limit 2GB] [--dask] [--seed 0] [--work-dir DIR] [--abort-rss MB]
 
 ``--quick`` runs 2M, 4M, 8M and 16M tokens (a check of the script, and a basis to estimate how
 long the full sizes take).
@@ -76,20 +76,25 @@ def same_counts(a: Path, b: Path) -> bool:
     return True
 
 
-def count(corpus: Path, counts: Path, spill: Path, limit: str, extra: tuple[str, ...] = ()) -> dict:
-    """One ``cooccur`` process, measured."""
+def count(corpus: Path, counts: Path, spill: Path, limit: str, abort_rss_mb: float,
+          extra: tuple[str, ...] = ()) -> dict:
+    """One ``cooccur`` process, measured (``{"count_aborted_mb": ...}`` if killed by the safety valve)."""
     run = measured_cli(["cooccur", str(corpus), *CORPUS_FLAGS, "--memory-limit", limit, *extra,
-                        "--out", str(counts), "-q"], spill)
+                        "--out", str(counts), "-q"], spill, abort_rss_mb=abort_rss_mb)
+    if run["aborted"]:
+        return {"count_aborted_mb": abort_rss_mb, "count_s": round(run["wall_s"], 2)}
     lengths = array_lengths(counts, ("rows", "vocab_counts"))
     return {"count_s": round(run["wall_s"], 2), "count_peak_rss_mb": round(run["peak_rss_mb"], 1),
             "spill_peak_mb": round(run["peak_tmp_bytes"] / 2**20, 1), "nnz": lengths["rows"],
             "vocab": lengths["vocab_counts"]}
 
 
-def train(counts: Path, out: Path, scratch: Path, limit: str, epochs: int) -> dict:
+def train(counts: Path, out: Path, scratch: Path, limit: str, epochs: int, abort_rss_mb: float) -> dict:
     """One ``train --cooccurrence`` process, measured; epoch seconds from its log."""
     run = measured_cli(["train", "--cooccurrence", str(counts), "--memory-limit", limit, "--epochs", str(epochs),
-                        "--out", str(out)], scratch)
+                        "--out", str(out)], scratch, abort_rss_mb=abort_rss_mb)
+    if run["aborted"]:
+        return {"train_aborted_mb": abort_rss_mb, "train_s": round(run["wall_s"], 2)}
     epochs_s = [float(s) for _, s in _EPOCH.findall(run["log"])]
     if len(epochs_s) != epochs:
         sys.exit(f"expected {epochs} 'EPOCH n: ... s' lines in the training log, found {len(epochs_s)}:\n"
@@ -100,18 +105,29 @@ def train(counts: Path, out: Path, scratch: Path, limit: str, epochs: int) -> di
 
 def print_table(rows: list[dict], limit: str) -> None:
     """The summary table; ``rel`` columns are relative to the first (smallest) size."""
-    base = rows[0]
-    print(f"\nmemory limit {limit}; rel = per-unit time / the smallest size's")
-    print(f"{'tokens':>6} {'vocab':>7} {'nnz':>11} {'count s':>8} {'us/tok':>7} {'rel':>5} {'cnt RSS MB':>10} "
-          f"{'spill MB':>9} {'epoch s':>8} {'ns/nnz':>7} {'rel':>5} {'trn RSS MB':>10}")
+    print(f"\nmemory limit {limit}; rel = per-unit time / the smallest size's; '-': not measured "
+          f"(killed above the --abort-rss safety valve, see the JSON lines)")
+    columns = (("vocab", 7), ("nnz", 11), ("count_s", 8), ("count_us_per_token", 7), ("count_rel", 5),
+               ("count_peak_rss_mb", 10), ("spill_peak_mb", 9), ("train_epoch_s", 8), ("train_ns_per_nnz", 7),
+               ("train_rel", 5), ("train_peak_rss_mb", 10))
+    titles = ("vocab", "nnz", "count s", "us/tok", "rel", "cnt RSS MB", "spill MB", "epoch s", "ns/nnz", "rel",
+              "trn RSS MB")
+    for unit, rel in (("count_us_per_token", "count_rel"), ("train_ns_per_nnz", "train_rel")):
+        base = next((r[unit] for r in rows if unit in r), None)
+        for r in rows:
+            if unit in r:
+                r[rel] = f"{r[unit] / base:.2f}"
+    print(f"{'tokens':>6} " + " ".join(f"{title:>{width}}" for title, (_, width) in zip(titles, columns)))
     for r in rows:
-        print(f"{r['size']:>6} {r['vocab']:>7} {r['nnz']:>11} {r['count_s']:>8} {r['count_us_per_token']:>7} "
-              f"{r['count_us_per_token'] / base['count_us_per_token']:>5.2f} {r['count_peak_rss_mb']:>10} "
-              f"{r['spill_peak_mb']:>9} {r['train_epoch_s']:>8} {r['train_ns_per_nnz']:>7} "
-              f"{r['train_ns_per_nnz'] / base['train_ns_per_nnz']:>5.2f} {r['train_peak_rss_mb']:>10}")
+        print(f"{r['size']:>6} " + " ".join(f"{r.get(key, '-')!s:>{width}}" for key, width in columns))
+        for rel in ("count_rel", "train_rel"):
+            r.pop(rel, None)
     for key, name in (("count_us_per_token", "counting time per token"), ("train_ns_per_nnz", "training time per nnz")):
-        values = [r[key] for r in rows]
-        print(f"{name}: max/min - 1 = {max(values) / min(values) - 1:.1%} over {rows[0]['size']}..{rows[-1]['size']}")
+        measured = [r for r in rows if key in r]
+        if measured:
+            values = [r[key] for r in measured]
+            print(f"{name}: max/min - 1 = {max(values) / min(values) - 1:.1%} over "
+                  f"{measured[0]['size']}..{measured[-1]['size']}")
 
 
 def main() -> None:
@@ -123,6 +139,9 @@ def main() -> None:
     parser.add_argument("--dask", action="store_true", help="also count the largest size on Dask (2 workers)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--work-dir", type=Path, default=None)
+    parser.add_argument("--abort-rss", type=float, default=14000, metavar="MB",
+                        help="kill a measured process tree whose RSS passes this many MB, record it as "
+                             "aborted and go on (a safety valve on a shared machine; default: 14000)")
     args = parser.parse_args()
     if args.quick and args.sizes:
         parser.error("--quick and --sizes exclude each other")
@@ -144,23 +163,27 @@ def main() -> None:
             counts = work / f"counts_{size_name(tokens)}.npz"
             row = {"benchmark": "scaling", "size": size_name(tokens), "tokens": tokens,
                    "memory_limit": args.memory_limit,
-                   **count(corpus, counts, work / "spill", args.memory_limit)}
-            row.update(train(counts, work / "trained", work / "train_tmp", args.memory_limit, args.epochs))
-            shutil.rmtree(work / "trained")
-            row["count_us_per_token"] = round(row["count_s"] / tokens * 1e6, 4)
-            row["train_ns_per_nnz"] = round(row["train_epoch_s"] / row["nnz"] * 1e9, 2)
+                   **count(corpus, counts, work / "spill", args.memory_limit, args.abort_rss)}
+            if "nnz" in row:
+                row["count_us_per_token"] = round(row["count_s"] / tokens * 1e6, 4)
+                row.update(train(counts, work / "trained", work / "train_tmp", args.memory_limit, args.epochs,
+                                 args.abort_rss))
+                shutil.rmtree(work / "trained", ignore_errors=True)
+            if "train_epoch_s" in row:
+                row["train_ns_per_nnz"] = round(row["train_epoch_s"] / row["nnz"] * 1e9, 2)
             rows.append(row)
             emit(row)
             if tokens != sizes[-1] or not args.dask:
-                counts.unlink()
+                counts.unlink(missing_ok=True)
             if tokens != sizes[-1]:
                 corpus.unlink()
         if args.dask:
             largest = size_name(sizes[-1])
             dask_counts = work / f"counts_{largest}_dask.npz"
-            record = count(corpora[-1], dask_counts, work / "spill_dask", args.memory_limit,
+            record = count(corpora[-1], dask_counts, work / "spill_dask", args.memory_limit, args.abort_rss,
                            ("--backend", "dask", "--dask-workers", "2"))
-            equal = same_counts(work / f"counts_{largest}.npz", dask_counts)
+            single = work / f"counts_{largest}.npz"
+            equal = same_counts(single, dask_counts) if "nnz" in record and single.exists() else None
             emit({"benchmark": "scaling_dask", "size": largest, "tokens": sizes[-1], "workers": 2, **record,
                   "single_count_s": rows[-1]["count_s"], "equal": equal})
         print_table(rows, args.memory_limit)
