@@ -20,9 +20,9 @@ The model
   ``doc_length``, default 250 tokens, at least 5).
 * Why ``s = 1.2`` and half the tokens function words: tokens are independent given the topic,
   which makes more distinct pairs than real text (whose phrases repeat); with ``s = 1.0`` and a
-  0.4 share, 16M tokens already gave 93M non-zeros (window 10). The defaults give about 14M
-  non-zeros and 43k words (``min_count`` 5) at 8M tokens, a few 10^8 non-zeros and a few 10^5
-  words at 200M: the shape of a real corpus of that size.
+  0.4 share, 16M tokens already gave 93M non-zeros (window 10). With the defaults (window 10,
+  ``min_count`` 5): 25M tokens give 128k words and 42M non-zeros, 100M tokens 416k words and
+  162M non-zeros; the shape of a real corpus of that size (10^5-10^6 words, 10^8-10^9 non-zeros).
 * Ranks are drawn by inverting the continuous Zipf-Mandelbrot CDF (one ``exp``/``power`` per
   token), so the probability of rank ``r`` is the density's integral over ``[r, r + 1)``.
 
@@ -148,17 +148,17 @@ def zipf_ranks(uniform: np.ndarray, n: int, exponent: float, q: float = _MANDELB
     return np.minimum(x.astype(np.int64), n - 1).astype(np.int32)
 
 
-class Generator:
+class TokenStream:
     """The token stream of a :class:`CorpusSpec`, block by block (block ``b`` depends only on
     ``spec`` and ``b``).
 
     Examples
     --------
-    >>> stream = Generator(CorpusSpec(vocab_size=1000, topics=3, doc_length=20))
+    >>> stream = TokenStream(CorpusSpec(vocab_size=1000, topics=3, doc_length=20))
     >>> ids, doc_ends = stream.block(0)
     >>> len(ids) == BLOCK_TOKENS, int(doc_ends[-1]) == BLOCK_TOKENS, int(ids.max()) < 1000
     (True, True, True)
-    >>> np.array_equal(ids, Generator(CorpusSpec(vocab_size=1000, topics=3, doc_length=20)).block(0)[0])
+    >>> np.array_equal(ids, TokenStream(CorpusSpec(vocab_size=1000, topics=3, doc_length=20)).block(0)[0])
     True
     """
 
@@ -224,7 +224,7 @@ def write_corpora(paths: Sequence[str | Path], sizes: Sequence[int], spec: Corpu
     """
     if len(paths) != len(sizes) or any(int(n) < 1 for n in sizes):
         raise ValueError("need one path per size, and every size >= 1 token")
-    stream = Generator(spec)
+    stream = TokenStream(spec)
     largest = max(sizes)
     handles = [open(path, "wb", buffering=0) for path in paths]
     start = time.perf_counter()
