@@ -76,7 +76,7 @@ def folder_bytes(folder: Path) -> int:
 
 
 def measured_cli(arguments: list[str], tmp_dir: Path, poll_seconds: float = 0.2,
-                 abort_rss_mb: float | None = None) -> dict:
+                 abort_rss_mb: float | None = None, check: bool = True) -> dict:
     """Run ``glove-gensim ARGS`` with ``TMPDIR=tmp_dir`` and measure the whole process tree.
 
     Returns wall seconds, the peak RSS of the tree (sum over the process and its descendants,
@@ -85,7 +85,8 @@ def measured_cli(arguments: list[str], tmp_dir: Path, poll_seconds: float = 0.2,
     straight from this one would inherit this one's high-water mark in ``ru_maxrss``),
     the peak disk use of ``tmp_dir`` (where counting spills), the captured log (stderr) and
     ``aborted``: whether the tree was killed for passing ``abort_rss_mb`` (a safety valve for a
-    shared machine). Exits with the log's tail when the command fails otherwise.
+    shared machine) and ``returncode``. Exits with the log's tail when the command fails
+    otherwise, unless ``check`` is false.
     """
     import contextlib
     import os
@@ -134,7 +135,8 @@ def measured_cli(arguments: list[str], tmp_dir: Path, poll_seconds: float = 0.2,
         text = log.read()
     reported = [int(kb) for kb in re.findall(rf"^{_MAXRSS_TAG}(\d+)$", text, re.MULTILINE)]
     usage_peak = reported[-1] * 1024 if reported else 0
-    if process.returncode != 0 and not aborted:
+    if process.returncode != 0 and not aborted and check:
         sys.exit(f"command failed ({process.returncode}): {' '.join(command)}\n{text[-3000:]}")
     return {"wall_s": wall, "peak_rss_mb": max(peak_rss, usage_peak) / 2**20, "polled_rss_mb": peak_rss / 2**20,
-            "peak_tmp_bytes": peak_disk, "log": text, "aborted": aborted}
+            "peak_tmp_bytes": peak_disk, "log": text, "aborted": aborted,
+            "returncode": process.returncode}

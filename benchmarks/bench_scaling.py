@@ -80,9 +80,13 @@ def count(corpus: Path, counts: Path, spill: Path, limit: str, abort_rss_mb: flo
           extra: tuple[str, ...] = ()) -> dict:
     """One ``cooccur`` process, measured (``{"count_aborted_mb": ...}`` if killed by the safety valve)."""
     run = measured_cli(["cooccur", str(corpus), *CORPUS_FLAGS, "--memory-limit", limit, *extra,
-                        "--out", str(counts), "-q"], spill, abort_rss_mb=abort_rss_mb)
+                        "--out", str(counts), "-q"], spill, abort_rss_mb=abort_rss_mb, check=not extra)
     if run["aborted"]:
         return {"count_aborted_mb": abort_rss_mb, "count_s": round(run["wall_s"], 2)}
+    if run["returncode"] != 0:  # only with extra flags (the Dask stage): reported, the table still printed
+        last = [line for line in run["log"].splitlines() if line.strip()][-3:]
+        return {"count_failed": run["returncode"], "count_s": round(run["wall_s"], 2),
+                "count_peak_rss_mb": round(run["peak_rss_mb"], 1), "log_tail": last}
     lengths = array_lengths(counts, ("rows", "vocab_counts"))
     return {"count_s": round(run["wall_s"], 2), "count_peak_rss_mb": round(run["peak_rss_mb"], 1),
             "spill_peak_mb": round(run["peak_tmp_bytes"] / 2**20, 1), "nnz": lengths["rows"],

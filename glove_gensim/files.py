@@ -19,6 +19,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 import secrets
 import shutil
 import stat
@@ -72,9 +73,20 @@ def _megabytes(n_bytes: int) -> str:
     return f"{n_bytes / 2**20:,.1f} MB"
 
 
+_SHORT_WRITE = re.compile(r"\d+ requested and \d+ written")
+
+
+def _is_disk_full(exc: OSError) -> bool:
+    """ENOSPC or a quota, or NumPy's ``tofile`` short write (an ``OSError`` without errno that
+    says ``"N requested and M written"``: what ``np.save`` raises when the disk fills mid-array)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return exc.errno is None and _SHORT_WRITE.search(str(exc)) is not None
+
+
 @contextlib.contextmanager
 def disk_full_explained(folder: str | os.PathLike, needed: int, doing: str, advice: str) -> Iterator[None]:
-    """Re-raise a full disk (``ENOSPC``) in the block as an ``OSError(ENOSPC)`` whose message names
+    """Re-raise a full disk (``ENOSPC``, a quota, a short write) in the block as an ``OSError(ENOSPC)`` whose message names
     ``folder``, the ``needed`` bytes and the bytes still free there, then ``advice``; other errors
     pass through unchanged. Removing the partial files is the caller's clean-up.
 
@@ -88,7 +100,7 @@ def disk_full_explained(folder: str | os.PathLike, needed: int, doing: str, advi
     try:
         yield
     except OSError as exc:
-        if exc.errno != errno.ENOSPC:
+        if not _is_disk_full(exc):
             raise
         try:
             free = _megabytes(shutil.disk_usage(folder).free)

@@ -20,13 +20,17 @@ from tests.conftest import random_documents
 REAL_SAVE = np.save
 
 
-def failing_save(when):
+ENOSPC = OSError(errno.ENOSPC, "No space left on device")
+SHORT_WRITE = OSError("65786 requested and 49120 written")  # numpy's tofile on a full disk: no errno
+
+
+def failing_save(when, error=ENOSPC):
     """A ``np.save`` that fails like a full disk (after writing part of the file) when ``when()``."""
     def save(file, array, *args, **kwargs):
         if when():
             with open(file, "wb") as handle:
                 handle.write(b"\x93NUMPY partial")
-            raise OSError(errno.ENOSPC, "No space left on device")
+            raise error
         return REAL_SAVE(file, array, *args, **kwargs)
     return save
 
@@ -70,8 +74,10 @@ def test_disk_full_while_spilling_or_merging_names_the_folder_and_leaves_nothing
         assert "_finish" in [frame.name for frame in traceback.extract_tb(error.tb)]
 
 
-def test_disk_full_while_spilling_token_ids_names_the_folder_and_leaves_nothing(documents, tmp_path, monkeypatch):
-    monkeypatch.setattr(np, "save", failing_save(called_from("append")))
+@pytest.mark.parametrize("error", [ENOSPC, SHORT_WRITE], ids=["ENOSPC", "short write"])
+def test_disk_full_while_spilling_token_ids_names_the_folder_and_leaves_nothing(documents, tmp_path, monkeypatch,
+                                                                               error):
+    monkeypatch.setattr(np, "save", failing_save(called_from("append"), error))
     with pytest.raises(OSError) as error:
         count_corpus(documents, min_count=1, window=8, memory_limit="64KB", tmp_dir=tmp_path, chunk_tokens=100)
     assert_clear_error(error, tmp_path, "token ids")
