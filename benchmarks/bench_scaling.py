@@ -104,7 +104,8 @@ def train(counts: Path, out: Path, scratch: Path, limit: str, epochs: int, abort
         sys.exit(f"expected {epochs} 'EPOCH n: ... s' lines in the training log, found {len(epochs_s)}:\n"
                  f"{run['log'][-2000:]}")
     return {"train_s": round(run["wall_s"], 2), "train_epoch_s": epochs_s[-1], "train_epochs_s": epochs_s,
-            "train_peak_rss_mb": round(run["peak_rss_mb"], 1), "train_tmp_peak_mb": round(run["peak_tmp_bytes"] / 2**20, 1)}
+            "train_peak_rss_mb": round(run["peak_rss_mb"], 1),
+            "train_tmp_peak_mb": round(run["peak_tmp_bytes"] / 2**20, 1)}
 
 
 def print_table(rows: list[dict], limit: str) -> None:

@@ -86,9 +86,10 @@ def _is_disk_full(exc: OSError) -> bool:
 
 @contextlib.contextmanager
 def disk_full_explained(folder: str | os.PathLike, needed: int, doing: str, advice: str) -> Iterator[None]:
-    """Re-raise a full disk (``ENOSPC``, a quota, a short write) in the block as an ``OSError(ENOSPC)`` whose message names
-    ``folder``, the ``needed`` bytes and the bytes still free there, then ``advice``; other errors
-    pass through unchanged. Removing the partial files is the caller's clean-up.
+    """Re-raise a full disk (``ENOSPC``, a quota, a short write) in the block as an
+    ``OSError(ENOSPC)`` whose message names ``folder``, the ``needed`` bytes and the bytes still
+    free there, then ``advice``; other errors pass through unchanged. Removing the partial files
+    is the caller's clean-up.
 
     Examples
     --------

@@ -61,7 +61,8 @@ def documents(rng):
     return random_documents(rng, n_docs=300, n_types=300, max_len=60)
 
 
-@pytest.mark.parametrize("stage, when", [("spilling", lambda: nth_call(2)), ("merging", lambda: called_from("_finish"))])
+@pytest.mark.parametrize("stage, when", [("spilling", lambda: nth_call(2)),
+                                         ("merging", lambda: called_from("_finish"))])
 def test_disk_full_while_spilling_or_merging_names_the_folder_and_leaves_nothing(documents, tmp_path, monkeypatch,
                                                                                 stage, when):
     vocab = Vocabulary.build(documents, min_count=1)
