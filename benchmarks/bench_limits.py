@@ -1,6 +1,6 @@
 """Limits honoured: a vocabulary pass over 2 million distinct words with and without
-``max_vocab_size``, each measured in its own subprocess (peak RSS). The 10M-token counting run
-under --memory-limit is bench_scaling.py's 4x row.
+``max_vocab_size``, each measured in its own subprocess (peak RSS). Counting and training under
+--memory-limit at 25M-200M tokens are bench_scaling.py's (a synthetic corpus, make_corpus.py).
 
     python benchmarks/bench_limits.py [--distinct 2000000] [--max-vocab-size 100000]
 """

@@ -47,7 +47,7 @@ from typing import Iterable, Iterator, NamedTuple, Sequence
 import numpy as np
 
 from glove_gensim import _cooccur_kernels as kernels
-from glove_gensim.files import cleanup_section
+from glove_gensim.files import cleanup_section, disk_full_explained
 from glove_gensim.pieces import BoundaryPairs, add_sorted, continuation_flags
 from glove_gensim.progress import progress_bar
 
@@ -68,6 +68,8 @@ _DENSE_SHARE = 0.1
 _TOKEN_SHARE = 0.25
 READ_TOKENS = 1 << 16  # small reading chunks: few str objects alive at a time, so little heap kept
 _MAX_THREADS = 8
+_DISK_ADVICE = ("the temporary files are removed; point tmp_dir (CLI: TMPDIR) at a disk with more room, "
+                "or raise memory_limit (fewer spills)")
 _UNITS = {"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20,
           "G": 1 << 30, "GB": 1 << 30, "T": 1 << 40, "TB": 1 << 40}
 
@@ -390,8 +392,10 @@ class TokenStore:
             if self.folder is None:
                 self.folder = Path(tempfile.mkdtemp(prefix="glove_gensim_tokens_", dir=self.tmp_dir))
             path = self.folder / f"chunk_{len(self.chunks):06d}"
-            np.save(f"{path}.ids.npy", ids)
-            np.save(f"{path}.lengths.npy", lengths)
+            with disk_full_explained(self.folder, ids.nbytes + lengths.nbytes,
+                                     f"spilling token ids ({self.spilled} chunk(s) spilled before)", _DISK_ADVICE):
+                np.save(f"{path}.ids.npy", ids)
+                np.save(f"{path}.lengths.npy", lengths)
             self.chunks.append(path)
             return
         self.held += ids.nbytes + lengths.nbytes
@@ -507,8 +511,10 @@ class _WindowCounter:
         indptr = np.zeros(self.n_words + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=self.n_words), out=indptr[1:])
         shard = self.shard_dir / f"shard_{len(self.shards):05d}"
-        for name, array in (("indptr", indptr), ("cols", cols), ("values", values)):
-            np.save(f"{shard}.{name}.npy", array)
+        with disk_full_explained(self.shard_dir, indptr.nbytes + cols.nbytes + values.nbytes,
+                                 f"spilling co-occurrence shard {len(self.shards)}", _DISK_ADVICE):
+            for name, array in (("indptr", indptr), ("cols", cols), ("values", values)):
+                np.save(f"{shard}.{name}.npy", array)
         self.shards.append(shard)
         logger.debug("spilled %d entries to %s", len(cols), shard)
 

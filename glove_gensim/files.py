@@ -19,7 +19,9 @@ import hashlib
 import json
 import logging
 import os
+import re
 import secrets
+import shutil
 import stat
 import zipfile
 from pathlib import Path
@@ -65,6 +67,48 @@ def in_cleanup() -> bool:
     False
     """
     return _cleanups[0] > 0
+
+
+def _megabytes(n_bytes: int) -> str:
+    return f"{n_bytes / 2**20:,.1f} MB"
+
+
+_SHORT_WRITE = re.compile(r"\d+ requested and \d+ written")
+
+
+def _is_disk_full(exc: OSError) -> bool:
+    """ENOSPC or a quota, or NumPy's ``tofile`` short write (an ``OSError`` without errno that
+    says ``"N requested and M written"``: what ``np.save`` raises when the disk fills mid-array)."""
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return exc.errno is None and _SHORT_WRITE.search(str(exc)) is not None
+
+
+@contextlib.contextmanager
+def disk_full_explained(folder: str | os.PathLike, needed: int, doing: str, advice: str) -> Iterator[None]:
+    """Re-raise a full disk (``ENOSPC``, a quota, a short write) in the block as an
+    ``OSError(ENOSPC)`` whose message names ``folder``, the ``needed`` bytes and the bytes still
+    free there, then ``advice``; other errors pass through unchanged. Removing the partial files
+    is the caller's clean-up.
+
+    Examples
+    --------
+    >>> with disk_full_explained("/tmp", 3 * 2**20, "spilling counts", "use a larger disk"):
+    ...     raise OSError(errno.ENOSPC, "No space left on device")
+    Traceback (most recent call last):
+    OSError: [Errno 28] disk full while spilling counts in /tmp: 3.0 MB needed, ... MB free; use a larger disk
+    """
+    try:
+        yield
+    except OSError as exc:
+        if not _is_disk_full(exc):
+            raise
+        try:
+            free = _megabytes(shutil.disk_usage(folder).free)
+        except OSError:
+            free = "unknown"
+        raise OSError(errno.ENOSPC, f"disk full while {doing} in {folder}: {_megabytes(needed)} needed, "
+                                    f"{free} free; {advice}") from exc
 
 
 class CorruptFileError(ValueError):
@@ -222,7 +266,9 @@ def save_arrays(path: str | os.PathLike, kind: str, version: int, arrays: Mappin
     header = {"kind": kind, "version": int(version), "meta": dict(meta or {})}
     header_bytes = np.frombuffer(json.dumps(header, sort_keys=True).encode("utf-8"), dtype=np.uint8)
     path = Path(path)
-    with atomic_write(path, "w+b") as handle:
+    needed = sum(np.asarray(array).nbytes for array in arrays.values())
+    with (disk_full_explained(path.parent, needed, f"writing {path.name}", "the previous file (if any) is intact"),
+          atomic_write(path, "w+b") as handle):
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             for name, array in ((_HEADER_KEY, header_bytes), *arrays.items()):
                 with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
