@@ -71,10 +71,23 @@ def format_bytes(n: int | float) -> str:
     return f"{n / 2**30:.1f} GB" if n >= 10 << 30 else f"{n / 2**20:.0f} MB"
 
 
+class AboveBaseline(int):
+    """A limit given relative to the baseline (``"+64MB"``): the bytes the work itself may use.
+
+    Examples
+    --------
+    >>> work_budget(AboveBaseline(1 << 20))
+    1048576
+    """
+
+    def __repr__(self) -> str:
+        return f"AboveBaseline({int(self)})"
+
+
 def work_budget(limit: int | None, name: str = "memory_limit", baseline: int | None = None) -> int | None:
     """Bytes the work may use under a process-wide ``limit``: ``limit`` less the ``baseline``
     (default: this process's RSS now, which includes the interpreter, the libraries and whatever
-    the caller holds).
+    the caller holds); an :class:`AboveBaseline` limit is that budget itself.
 
     Raises
     ------
@@ -91,8 +104,8 @@ def work_budget(limit: int | None, name: str = "memory_limit", baseline: int | N
     ...
     ValueError: memory_limit=100 MB is below what this process needs: the interpreter and libraries already take 90 MB (measured RSS), and work needs 32 MB more; give at least 122 MB
     """
-    if limit is None:
-        return None
+    if limit is None or isinstance(limit, AboveBaseline):
+        return None if limit is None else int(limit)
     baseline = rss_bytes() if baseline is None else int(baseline)
     if limit < baseline + MIN_WORKING_BYTES:
         raise ValueError(f"{name}={format_bytes(limit)} is below what this process needs: the interpreter "

@@ -462,7 +462,10 @@ def add_cooccurrence_flags(flags: Flags, target: str) -> None:
     flags.add(group, "--no-distance-weighting", dest="distance_weighting", action="store_const",
               const=False, bind=[target], help="a pair adds 1 instead of 1/distance")
     flags.add(group, "--memory-limit", type=memory_size, metavar="SIZE", bind=[target],
-              help="counting memory cap, e.g. 256MB or 2GB; above it counts spill to temporary files")
+              help="peak memory (RSS) of the whole command, e.g. 512MB or 2GB, or +64MB: that much above "
+                   "what the program holds once started; counts spill to temporary files and are "
+                   "written as merged, and training streams blocks from disk to stay under it (a limit "
+                   "below the program's own baseline is refused, naming it)")
 
 
 def add_checkpoint_flags(flags: Flags, target: str) -> None:
