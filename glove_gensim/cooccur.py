@@ -89,9 +89,9 @@ class Cooccurrence:
     source: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.rows = np.asarray(self.rows, dtype=np.int32)
-        self.cols = np.asarray(self.cols, dtype=np.int32)
-        self.values = np.asarray(self.values, dtype=np.float64)
+        self.rows = np.asanyarray(self.rows, dtype=np.int32)
+        self.cols = np.asanyarray(self.cols, dtype=np.int32)
+        self.values = np.asanyarray(self.values, dtype=np.float64)
         if not (self.rows.shape == self.cols.shape == self.values.shape) or self.rows.ndim != 1:
             raise ValueError("rows, cols and values must be 1-D arrays of the same length")
         n_words = len(self.vocabulary)

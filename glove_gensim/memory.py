@@ -61,13 +61,15 @@ def rss_bytes() -> int:
 
 
 def format_bytes(n: int | float) -> str:
-    """``n`` bytes as MB (or GB above 10 GB), for messages.
+    """``n`` bytes as MB (KB below 1 MB, GB above 10 GB), for messages.
 
     Examples
     --------
-    >>> format_bytes(268435456), format_bytes(32 << 30)
-    ('256 MB', '32.0 GB')
+    >>> format_bytes(268435456), format_bytes(32 << 30), format_bytes(65536)
+    ('256 MB', '32.0 GB', '64 KB')
     """
+    if n < 1 << 20:
+        return f"{n / 2**10:.0f} KB"
     return f"{n / 2**30:.1f} GB" if n >= 10 << 30 else f"{n / 2**20:.0f} MB"
 
 
