@@ -48,7 +48,7 @@ import numpy as np
 
 from glove_gensim import _cooccur_kernels as kernels
 from glove_gensim.files import cleanup_section
-from glove_gensim.memory import AboveBaseline, chunk_slices, release_pages, work_budget
+from glove_gensim.memory import AboveBaseline, chunk_slices, release_pages, trim_heap, work_budget
 from glove_gensim.pieces import BoundaryPairs, add_sorted, continuation_flags
 from glove_gensim.progress import progress_bar
 
@@ -491,6 +491,7 @@ class TokenStore:
     def close(self) -> None:
         """Drop the chunks and remove the spill folder."""
         self.chunks, self.held = [], 0
+        trim_heap()
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
@@ -582,6 +583,8 @@ class _WindowCounter:
         self.table = _empty_table(table_shape[0], self.table.dtype)
         self.dense = np.zeros(dense_shape, dtype=self.dense.dtype)
         self.spill_sorted(rows, cols, values)
+        del rows, cols, values
+        trim_heap()
 
     def spill_sorted(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
         """Write entries sorted by row (and summed) as one more shard."""

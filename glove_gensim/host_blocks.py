@@ -49,7 +49,7 @@ import numpy as np
 from glove_gensim.cpu_engine import ENTRY_DTYPE, entries_into
 from glove_gensim.host_random import (epoch_keys, feistel_half_bits, fold_in, prng_key, shuffle_keys,
                                       shuffled_order, shuffled_position)
-from glove_gensim.memory import chunk_slices, format_bytes, release_pages
+from glove_gensim.memory import chunk_slices, format_bytes, release_pages, trim_heap
 
 logger = logging.getLogger(__name__)
 
@@ -139,6 +139,7 @@ class HostBlocks:
         else:
             self._entries = np.empty(nnz, ENTRY_DTYPE)
         self._deal(rows, cols, values, n_words, x_max, alpha, seed)
+        trim_heap()
         if out_of_core:
             logger.info("CPU engine out of core: %d blocks of up to %d entries in %s, read one at a time "
                         "into a %s buffer", self.n_blocks, self.block_length, self._path,

@@ -8,7 +8,9 @@ that leaves less than :data:`MIN_WORKING_BYTES`, naming the measured baseline.
 
 Pages of a memory-mapped file count in the RSS once touched, though the OS could drop them:
 :func:`release_pages` drops them explicitly (``madvise(MADV_DONTNEED)``), so code that streams
-through a mapped file chunk by chunk keeps its RSS bounded by the chunk.
+through a mapped file chunk by chunk keeps its RSS bounded by the chunk. Many middle-sized arrays
+freed in turn leave free holes in the C heap that still count in the RSS: :func:`trim_heap` hands
+them back at the end of a phase.
 
 Examples
 --------
@@ -19,6 +21,9 @@ True
 """
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
+import functools
 import logging
 import mmap
 import re
@@ -166,3 +171,26 @@ def is_file_backed(array: np.ndarray) -> bool:
     """
     return isinstance(getattr(array, "_mmap", None), mmap.mmap)
 
+
+
+@functools.cache
+def _malloc_trim():
+    name = ctypes.util.find_library("c")
+    try:
+        return getattr(ctypes.CDLL(name), "malloc_trim", None) if name else None
+    except OSError:  # pragma: no cover
+        return None
+
+
+def trim_heap() -> None:
+    """Return the free memory of the C heap to the OS (glibc's ``malloc_trim``; elsewhere nothing):
+    after a phase that freed many arrays below the allocator's mmap threshold, their pages would
+    otherwise stay in the RSS.
+
+    Examples
+    --------
+    >>> trim_heap()
+    """
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)

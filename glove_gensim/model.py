@@ -460,7 +460,8 @@ class GloVe(EmbeddingModel):
 
     def _host_blocks(self) -> tuple[int, bool] | None:
         """``(block_size, out_of_core)`` for the CPU engine: as given, or out of core when the
-        entries would take more than half of what ``memory_limit`` leaves (``None``: in memory)."""
+        entries (and the copy of the tables each epoch keeps to roll back) would take more than half
+        of what ``memory_limit`` leaves (``None``: in memory)."""
         if self.block_size is not None:
             return self.block_size, bool(self.out_of_core)
         limit = parse_memory(self.memory_limit)
@@ -473,12 +474,14 @@ class GloVe(EmbeddingModel):
                 raise
             logger.warning("%s; training in memory (the default memory_limit is not enforced for training)", exc)
             return None
-        needed = self.cooccurrence.nnz * cpu_engine.ENTRY_DTYPE.itemsize
+        tables = sum(array.nbytes for array in (*self._params, *self._opt_state))  # the epochs' snapshot copies them
+        needed = self.cooccurrence.nnz * cpu_engine.ENTRY_DTYPE.itemsize + tables
         if needed <= _IN_MEMORY_SHARE * budget:
             return None
         block_size = max(_MIN_BLOCK, int(_BLOCK_SHARE * budget) // cpu_engine.ENTRY_DTYPE.itemsize)
-        logger.info("training out of core: the %d entries need %s, more than half of the %s that "
-                    "memory_limit=%s leaves above this process's %s; blocks of %d entries stream from disk",
+        logger.info("training out of core: the %d entries and a copy of the tables need %s, more than half "
+                    "of the %s that memory_limit=%s leaves above this process's %s; blocks of %d entries "
+                    "stream from disk",
                     self.cooccurrence.nnz, format_bytes(needed), format_bytes(budget), self.memory_limit,
                     format_bytes(rss_bytes()), block_size)
         return block_size, True
