@@ -92,10 +92,10 @@ class HostTables(NamedTuple):
     biases: np.ndarray
 
 
-def cpu_engine_refusal(optimizer: Any, *, shard_tables: bool = False, block_size: int | None = None,
-                       out_of_core: bool = False, n_devices: int | None = None) -> str | None:
+def cpu_engine_refusal(optimizer: Any, *, shard_tables: bool = False, n_devices: int | None = None) -> str | None:
     """Why the CPU engine cannot train with these settings (``None`` when it can; an optimizer
-    that is neither named nor optax is left for the model's own validation to name).
+    that is neither named nor optax is left for the model's own validation to name). Blocks
+    (``block_size``, ``out_of_core``) it trains from itself (:mod:`glove_gensim.host_blocks`).
 
     Examples
     --------

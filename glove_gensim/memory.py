@@ -161,18 +161,6 @@ def chunk_slices(n: int, step: int):
         yield slice(start, min(start + step, n))
 
 
-def is_file_backed(array: np.ndarray) -> bool:
-    """Whether ``array`` is (a view of) a memory-mapped file.
-
-    Examples
-    --------
-    >>> is_file_backed(np.zeros(3))
-    False
-    """
-    return isinstance(getattr(array, "_mmap", None), mmap.mmap)
-
-
-
 @functools.cache
 def _malloc_trim():
     name = ctypes.util.find_library("c")

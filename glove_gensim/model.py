@@ -152,7 +152,7 @@ class GloVe(EmbeddingModel):
         ``engine``: ``"cpu"``, compiled numba loops over host tables (:mod:`glove_gensim.cpu_engine`),
         without JAX; ``"jax"``, the JAX trainer (accelerators, device sharding, blocks, optax);
         ``"auto"`` (default), ``"jax"`` when JAX sees an accelerator or the settings need JAX (an
-        optax optimizer, ``shard_tables``, ``block_size``, ``n_devices``), else ``"cpu"``; the log
+        optax optimizer, ``shard_tables``, ``n_devices``), else ``"cpu"``; the log
         says which and why. Both engines start from the same tables for a seed, visit the entries
         in the same order and save the same files.
         ``workers``: CPU engine threads (default: every available core). They share the tables
@@ -250,10 +250,11 @@ class GloVe(EmbeddingModel):
         if not isinstance(self.mittens, (int, float)) or isinstance(self.mittens, bool) or not (self.mittens >= 0) \
                 or not np.isfinite(self.mittens):
             raise ValueError(f"mittens must be a finite number >= 0 (mu of the Mittens term), not {self.mittens!r}")
-        parse_memory(self.memory_limit)
+        limit = parse_memory(self.memory_limit)
+        if self.memory_limit is not DEFAULT_MEMORY_LIMIT:
+            work_budget(limit)  # a limit below what the process already holds fails before any reading
         self._engine = cpu_engine.select_engine(self.engine, cpu_engine.cpu_engine_refusal(
-            self.optimizer, shard_tables=self.shard_tables, block_size=self.block_size,
-            out_of_core=self.out_of_core, n_devices=self.n_devices))
+            self.optimizer, shard_tables=self.shard_tables, n_devices=self.n_devices))
         self._n_threads = resolve_workers(self.workers)
         if self.optimizer is None:
             self.optimizer = cpu_engine.default_optimizer(self._engine)
