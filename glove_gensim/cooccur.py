@@ -248,20 +248,22 @@ class _CountsWriter:
         self.nnz += len(rows)
 
     def finish(self, vocabulary: Vocabulary, settings: dict, source: dict) -> None:
-        """Write the file (our ``.npz``: the staged arrays read back a slice at a time)."""
-        with cleanup_section(), self._stack:
-            if self._stanford:
-                return
+        """Write the file (our ``.npz``: the staged arrays read back a slice at a time), then
+        remove the staging files (``.bin``: move the written file into place)."""
+        if not self._stanford:
             for handle in self._files.values():
                 handle.close()
             staged = {name: np.memmap(self._folder / name, dtype=dtype, mode="r") if self.nnz
                       else np.zeros(0, dtype) for name, dtype in _STAGED.items()}
             _save_npz(self.path, staged["rows"], staged["cols"], staged["values"], vocabulary, settings, source)
-
-    def abort(self) -> None:
-        """Remove every temporary file (the destination is left as it was)."""
+            del staged
         with cleanup_section():
-            self._stack.__exit__(RuntimeError, RuntimeError("counting failed"), None)
+            self._stack.close()
+
+    def abort(self, exc: BaseException) -> None:
+        """After ``exc``: remove every temporary file (the destination is left as it was)."""
+        with cleanup_section(), contextlib.suppress(BaseException):
+            self._stack.__exit__(type(exc), exc, exc.__traceback__)
 
 
 def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabulary, window: int = 10,
@@ -427,8 +429,8 @@ def count_to_file(documents: Iterable[Sequence[str]], out: str | os.PathLike, vo
             raise ValueError(f"{getattr(documents, 'description', 'the corpus')} holds no documents")
         settings = {"window": window, "symmetric": bool(symmetric), "distance_weighting": bool(distance_weighting)}
         writer.finish(vocabulary, settings, {})
-    except BaseException:
-        writer.abort()
+    except BaseException as exc:
+        writer.abort(exc)
         raise
     _log_counted(writer.nnz, vocabulary, window, symmetric, "one reading, written as merged", partial.n_shards)
     return CountsFile(out, writer.nnz, vocabulary)
