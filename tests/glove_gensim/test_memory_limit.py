@@ -72,7 +72,8 @@ def test_counts_to_file_with_a_given_vocabulary_and_a_memory_mapped_load(documen
     assert all(np.array_equal(getattr(mapped, n), getattr(expected, n)) for n in ("rows", "cols", "values"))
 
 
-def test_failed_counting_to_file_leaves_no_temporary_file(documents, tmp_path):
+@pytest.mark.parametrize("suffix", [".npz", ".bin"])
+def test_failed_counting_to_file_leaves_no_temporary_file(documents, tmp_path, suffix):
     class Exploding:
         def __iter__(self):
             yield from documents[:200]
@@ -81,7 +82,7 @@ def test_failed_counting_to_file_leaves_no_temporary_file(documents, tmp_path):
     spill = tmp_path / "spill"
     spill.mkdir()
     with pytest.raises(RuntimeError, match="disk went away"):
-        count_to_file(Exploding(), tmp_path / "c.npz", min_count=1, memory_limit="+64KB", tmp_dir=spill)
+        count_to_file(Exploding(), tmp_path / f"c{suffix}", min_count=1, memory_limit="+64KB", tmp_dir=spill)
     assert list(spill.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["spill"]
 
 
