@@ -292,7 +292,8 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
         rest shared among the counting tables, the token store and the merge; above their shares
         partial counts spill to sorted temporary shards that are merged at the end. A limit that
         leaves less than 32 MB above that baseline is refused (``ValueError`` naming the
-        baseline); the default ``"2GB"`` then only caps the counting's own memory, with a warning.
+        baseline), except the default ``"2GB"``, which then only caps the counting's own memory,
+        with a warning.
         The counts returned need 16 bytes per non-zero on top: :func:`count_to_file` writes them
         as they are merged instead. ``None``: no limit. The counts do not depend on it.
     tmp_dir : path, optional
@@ -335,7 +336,7 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
                               chunk_tokens, client=client, workers=workers)
         where = "Dask tasks"
     elif backend == "local":
-        budget = counting_budget(limit, lenient=memory_limit is DEFAULT_MEMORY_LIMIT)
+        budget = counting_budget(limit, lenient=memory_limit == DEFAULT_MEMORY_LIMIT)
         log_plan(documents, len(vocabulary), window, budget, tmp_dir)
         partial = count_partial(documents, vocabulary, window, symmetric, distance_weighting, budget,
                                 tmp_dir, progress, chunk_tokens, threads)
@@ -371,7 +372,7 @@ def count_corpus(documents: Iterable[Sequence[str]], min_count: int = 5, max_fin
     check_int("min_count", min_count, 1)
     check_int("max_final_vocab", max_final_vocab, 1, allow_none=True)
     window, limit, threads = _check_counting(window, memory_limit, threads, chunk_tokens)
-    budget = counting_budget(limit, lenient=memory_limit is DEFAULT_MEMORY_LIMIT)
+    budget = counting_budget(limit, lenient=memory_limit == DEFAULT_MEMORY_LIMIT)
     partial, vocabulary = _one_reading(documents, min_count, max_final_vocab, window, symmetric,
                                        distance_weighting, budget, tmp_dir, progress, chunk_tokens, threads)
     return _finish(partial, vocabulary, symmetric, distance_weighting, "one reading")
@@ -414,7 +415,7 @@ def count_to_file(documents: Iterable[Sequence[str]], out: str | os.PathLike, vo
     out = Path(out)
     if not out.parent.is_dir():
         raise FileNotFoundError(f"cannot write {out}: folder {out.parent} does not exist")
-    budget = counting_budget(limit, lenient=memory_limit is DEFAULT_MEMORY_LIMIT)
+    budget = counting_budget(limit, lenient=memory_limit == DEFAULT_MEMORY_LIMIT)
     writer = _CountsWriter(out, count_scale(window, distance_weighting), tmp_dir)
     try:
         if vocabulary is None:

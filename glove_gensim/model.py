@@ -251,7 +251,7 @@ class GloVe(EmbeddingModel):
                 or not np.isfinite(self.mittens):
             raise ValueError(f"mittens must be a finite number >= 0 (mu of the Mittens term), not {self.mittens!r}")
         limit = parse_memory(self.memory_limit)
-        if self.memory_limit is not DEFAULT_MEMORY_LIMIT:
+        if self.memory_limit != DEFAULT_MEMORY_LIMIT:
             work_budget(limit)  # a limit below what the process already holds fails before any reading
         self._engine = cpu_engine.select_engine(self.engine, cpu_engine.cpu_engine_refusal(
             self.optimizer, shard_tables=self.shard_tables, n_devices=self.n_devices))
@@ -471,7 +471,7 @@ class GloVe(EmbeddingModel):
         try:
             budget = work_budget(limit)
         except ValueError as exc:
-            if self.memory_limit is not DEFAULT_MEMORY_LIMIT:
+            if self.memory_limit != DEFAULT_MEMORY_LIMIT:
                 raise
             logger.warning("%s; training in memory (the default memory_limit is not enforced for training)", exc)
             return None
