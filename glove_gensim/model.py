@@ -479,6 +479,10 @@ class GloVe(EmbeddingModel):
         needed = self.cooccurrence.nnz * cpu_engine.ENTRY_DTYPE.itemsize + tables
         if needed <= _IN_MEMORY_SHARE * budget:
             return None
+        if tables > _IN_MEMORY_SHARE * budget:
+            logger.warning("memory_limit=%s leaves %s, too little for a copy of the %s of tables each epoch "
+                           "keeps: the peak will exceed the limit (lower vector_size or raise the limit)",
+                           self.memory_limit, format_bytes(budget), format_bytes(tables))
         block_size = max(_MIN_BLOCK, int(_BLOCK_SHARE * budget) // cpu_engine.ENTRY_DTYPE.itemsize)
         logger.info("training out of core: the %d entries and a copy of the tables need %s, more than half "
                     "of the %s that memory_limit=%s leaves above this process's %s; blocks of %d entries "
