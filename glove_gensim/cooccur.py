@@ -17,18 +17,23 @@ the end by row ranges, a bounded slice of each at a time.
 """
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
+import shutil
+import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, NamedTuple, Sequence
 
 import numpy as np
 
 from glove_gensim.counting import (CHUNK_TOKENS, DEFAULT_MEMORY_LIMIT, READ_TOKENS, PartialCounts,
-                                   count_id_chunks, count_partial, drop_out_of_vocabulary, first_pass,
-                                   log_plan, parse_memory, sorted_sums)
-from glove_gensim.files import CorruptFileError, atomic_write, cleanup_section, load_arrays, save_arrays
+                                   count_id_chunks, count_partial, count_scale, counting_budget,
+                                   drop_out_of_vocabulary, first_pass, log_plan, parse_memory, sorted_sums)
+from glove_gensim.files import (CorruptFileError, atomic_write, cleanup_section, disk_full_explained, load_arrays,
+                                save_arrays)
+from glove_gensim.memory import chunk_slices, release_pages
 from glove_gensim.validation import check_int
 from glove_gensim.vocab import Vocabulary, log_collected
 
@@ -40,8 +45,11 @@ logger = logging.getLogger(__name__)
 _FORMAT = "glove_gensim.cooccurrence"
 _VERSION = 1
 STANFORD_RECORD = np.dtype([("word1", "<i4"), ("word2", "<i4"), ("value", "<f8")])
-__all__ = ["Cooccurrence", "count_cooccurrences", "count_corpus", "parse_memory", "DEFAULT_MEMORY_LIMIT",
-           "STANFORD_RECORD"]
+_STAGED = {"rows": np.dtype(np.int32), "cols": np.dtype(np.int32), "values": np.dtype(np.float64)}
+_STAGED_BYTES = sum(dtype.itemsize for dtype in _STAGED.values())
+_CHECK_STEP = 1 << 20
+__all__ = ["Cooccurrence", "CountsFile", "count_cooccurrences", "count_corpus", "count_to_file", "parse_memory",
+           "DEFAULT_MEMORY_LIMIT", "STANFORD_RECORD"]
 
 
 @dataclass(eq=False)
@@ -83,15 +91,17 @@ class Cooccurrence:
     source: dict = field(default_factory=dict)
 
     def __post_init__(self) -> None:
-        self.rows = np.asarray(self.rows, dtype=np.int32)
-        self.cols = np.asarray(self.cols, dtype=np.int32)
-        self.values = np.asarray(self.values, dtype=np.float64)
+        self.rows = np.asanyarray(self.rows, dtype=np.int32)
+        self.cols = np.asanyarray(self.cols, dtype=np.int32)
+        self.values = np.asanyarray(self.values, dtype=np.float64)
         if not (self.rows.shape == self.cols.shape == self.values.shape) or self.rows.ndim != 1:
             raise ValueError("rows, cols and values must be 1-D arrays of the same length")
         n_words = len(self.vocabulary)
-        if self.nnz and (min(self.rows.min(), self.cols.min()) < 0
-                         or max(self.rows.max(), self.cols.max()) >= n_words):
-            raise ValueError(f"co-occurrence ids fall outside the vocabulary of {n_words} words")
+        for ids in (self.rows, self.cols):
+            for part in chunk_slices(self.nnz, _CHECK_STEP):
+                if ids[part].min() < 0 or ids[part].max() >= n_words:
+                    raise ValueError(f"co-occurrence ids fall outside the vocabulary of {n_words} words")
+                release_pages(ids)
 
     @property
     def nnz(self) -> int:
@@ -125,16 +135,17 @@ class Cooccurrence:
         """Write our checksummed ``.npz`` (or Stanford's layout when the name ends in ``.bin``)."""
         if str(path).endswith(".bin"):
             return self.save_stanford(path)
-        return save_arrays(path, _FORMAT, _VERSION,
-                           {"rows": self.rows, "cols": self.cols, "values": self.values,
-                            **self.vocabulary.to_arrays(prefix="vocab_")},
-                           {**self.settings(), "total_tokens": int(self.vocabulary.total_tokens),
-                            "source": self.source})
+        return _save_npz(path, self.rows, self.cols, self.values, self.vocabulary, self.settings(), self.source)
 
     @classmethod
-    def load(cls, path: str | os.PathLike) -> "Cooccurrence":
-        """Read a file written by :meth:`save` (refuses corrupt or foreign files)."""
-        arrays, meta = load_arrays(path, _FORMAT, _VERSION)
+    def load(cls, path: str | os.PathLike, mmap: bool = False) -> "Cooccurrence":
+        """Read a file written by :meth:`save` (refuses corrupt or foreign files).
+
+        ``mmap=True``: ``rows``, ``cols`` and ``values`` are read-only memory maps of the file
+        instead of arrays in memory (checked a slice at a time, their pages handed back), for
+        training that streams them (:mod:`glove_gensim.blocks`).
+        """
+        arrays, meta = load_arrays(path, _FORMAT, _VERSION, mmap=mmap)
         try:
             vocabulary = Vocabulary.from_arrays(arrays, prefix="vocab_", total_tokens=meta.get("total_tokens", 0))
             return cls(arrays["rows"], arrays["cols"], arrays["values"], vocabulary,
@@ -146,14 +157,8 @@ class Cooccurrence:
     def save_stanford(self, path: str | os.PathLike) -> Path:
         """Write Stanford's ``cooccurrence.bin``: little-endian records (int32 word1, int32 word2,
         float64 value), ids 1-based positions in the vocabulary, sorted by (word1, word2)."""
-        step = 1 << 20
         with atomic_write(path, "wb") as handle:
-            for start in range(0, self.nnz, step):
-                records = np.empty(min(step, self.nnz - start), dtype=STANFORD_RECORD)
-                records["word1"] = self.rows[start:start + step] + 1
-                records["word2"] = self.cols[start:start + step] + 1
-                records["value"] = self.values[start:start + step]
-                handle.write(records.tobytes())
+            _write_stanford(handle, self.rows, self.cols, self.values)
         return Path(path)
 
     @classmethod
@@ -190,6 +195,83 @@ class Cooccurrence:
 
 
 
+def _save_npz(path, rows, cols, values, vocabulary: Vocabulary, settings: dict, source: dict) -> Path:
+    return save_arrays(path, _FORMAT, _VERSION,
+                       {"rows": rows, "cols": cols, "values": values, **vocabulary.to_arrays(prefix="vocab_")},
+                       {**settings, "total_tokens": int(vocabulary.total_tokens), "source": source})
+
+
+def _write_stanford(handle, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
+    """Append Stanford records (1-based ids) to ``handle``, a slice at a time."""
+    for part in chunk_slices(len(rows), _CHECK_STEP):
+        records = np.empty(part.stop - part.start, dtype=STANFORD_RECORD)
+        records["word1"] = rows[part] + 1
+        records["word2"] = cols[part] + 1
+        records["value"] = values[part]
+        handle.write(records.tobytes())
+
+
+class CountsFile(NamedTuple):
+    """What :func:`count_to_file` wrote.
+
+    Examples
+    --------
+    >>> CountsFile(Path("counts.npz"), 3, Vocabulary(["a"], [1])).nnz
+    3
+    """
+
+    path: Path
+    nnz: int
+    vocabulary: Vocabulary
+
+
+class _CountsWriter:
+    """A sink for :func:`glove_gensim.counting.count_id_chunks`: merged row ranges written as they
+    come, to Stanford's ``.bin`` directly, or to raw staging files that become our ``.npz``."""
+
+    def __init__(self, path: Path, scale: int, tmp_dir) -> None:
+        self.path, self.scale, self.nnz = path, scale, 0
+        self._stack = contextlib.ExitStack()
+        self._stanford = str(path).endswith(".bin")
+        if self._stanford:
+            self._handle = self._stack.enter_context(atomic_write(path, "wb"))
+        else:
+            self._folder = Path(tempfile.mkdtemp(prefix="glove_gensim_counts_", dir=tmp_dir))
+            self._stack.callback(shutil.rmtree, self._folder, True)
+            self._files = {name: self._stack.enter_context(open(self._folder / name, "wb")) for name in _STAGED}
+
+    def __call__(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
+        weighted = values / self.scale if self.scale != 1 else values.astype(np.float64, copy=False)
+        folder = self.path.parent if self._stanford else self._folder
+        with disk_full_explained(folder, len(rows) * _STAGED_BYTES, "writing merged counts",
+                                 "the temporary files are removed and the destination is left as it was; "
+                                 "point TMPDIR (tmp_dir) or the output at a disk with more room"):
+            if self._stanford:
+                _write_stanford(self._handle, rows, cols, weighted)
+            else:
+                for name, array in zip(_STAGED, (rows, cols, weighted)):
+                    self._files[name].write(np.ascontiguousarray(array, _STAGED[name]).data)
+        self.nnz += len(rows)
+
+    def finish(self, vocabulary: Vocabulary, settings: dict, source: dict) -> None:
+        """Write the file (our ``.npz``: the staged arrays read back a slice at a time), then
+        remove the staging files (``.bin``: move the written file into place)."""
+        if not self._stanford:
+            for handle in self._files.values():
+                handle.close()
+            staged = {name: np.memmap(self._folder / name, dtype=dtype, mode="r") if self.nnz
+                      else np.zeros(0, dtype) for name, dtype in _STAGED.items()}
+            _save_npz(self.path, staged["rows"], staged["cols"], staged["values"], vocabulary, settings, source)
+            del staged
+        with cleanup_section():
+            self._stack.close()
+
+    def abort(self, exc: BaseException) -> None:
+        """After ``exc``: remove every temporary file (the destination is left as it was)."""
+        with cleanup_section(), contextlib.suppress(BaseException):
+            self._stack.__exit__(type(exc), exc, exc.__traceback__)
+
+
 def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabulary, window: int = 10,
                         symmetric: bool = True, distance_weighting: bool = True,
                         memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT,
@@ -211,8 +293,15 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
     distance_weighting : bool
         A pair at distance ``d`` adds ``1/d`` (else 1).
     memory_limit : int or str, optional
-        Bound on the counting tables, e.g. ``"256MB"``; above it partial counts spill to sorted
-        temporary shards that are merged at the end. ``None``: no limit.
+        Bound on the peak memory (RSS) of the whole process, e.g. ``"256MB"``: what the process
+        holds when counting starts (interpreter, libraries, the caller's data) is measured and the
+        rest shared among the counting tables, the token store and the merge; above their shares
+        partial counts spill to sorted temporary shards that are merged at the end. A limit that
+        leaves less than 32 MB above that baseline is refused (``ValueError`` naming the
+        baseline), except the default ``"2GB"``, which then only caps the counting's own memory,
+        with a warning.
+        The counts returned need 16 bytes per non-zero on top: :func:`count_to_file` writes them
+        as they are merged instead. ``None``: no limit. The counts do not depend on it.
     tmp_dir : path, optional
         Where shards go (default: the system temporary folder). Always removed afterwards.
     progress : bool
@@ -253,8 +342,9 @@ def count_cooccurrences(documents: Iterable[Sequence[str]], vocabulary: Vocabula
                               chunk_tokens, client=client, workers=workers)
         where = "Dask tasks"
     elif backend == "local":
-        log_plan(documents, len(vocabulary), window, limit, tmp_dir)
-        partial = count_partial(documents, vocabulary, window, symmetric, distance_weighting, limit,
+        budget = counting_budget(limit, lenient=memory_limit == DEFAULT_MEMORY_LIMIT)
+        log_plan(documents, len(vocabulary), window, budget, tmp_dir)
+        partial = count_partial(documents, vocabulary, window, symmetric, distance_weighting, budget,
                                 tmp_dir, progress, chunk_tokens, threads)
         where = "this process"
     else:
@@ -288,24 +378,97 @@ def count_corpus(documents: Iterable[Sequence[str]], min_count: int = 5, max_fin
     check_int("min_count", min_count, 1)
     check_int("max_final_vocab", max_final_vocab, 1, allow_none=True)
     window, limit, threads = _check_counting(window, memory_limit, threads, chunk_tokens)
+    budget = counting_budget(limit, lenient=memory_limit == DEFAULT_MEMORY_LIMIT)
+    partial, vocabulary = _one_reading(documents, min_count, max_final_vocab, window, symmetric,
+                                       distance_weighting, budget, tmp_dir, progress, chunk_tokens, threads)
+    return _finish(partial, vocabulary, symmetric, distance_weighting, "one reading")
+
+
+def count_to_file(documents: Iterable[Sequence[str]], out: str | os.PathLike, vocabulary: Vocabulary | None = None,
+                  min_count: int = 5, max_final_vocab: int | None = None, window: int = 10,
+                  symmetric: bool = True, distance_weighting: bool = True,
+                  memory_limit: int | str | None = DEFAULT_MEMORY_LIMIT, tmp_dir: str | os.PathLike | None = None,
+                  progress: bool = False, threads: int | None = None) -> CountsFile:
+    """Count ``documents`` straight into the file ``out``, as the counts are merged: the same file
+    as ``count_corpus(...).save(out)`` (or ``count_cooccurrences(documents, vocabulary,
+    ...).save(out)`` when ``vocabulary`` is given), without ever holding all the counts.
+
+    The counting tables spill to sorted shards, which are merged a row range at a time; each
+    range is written as it is merged (``.bin``: Stanford's records, straight into the
+    destination; otherwise raw staging files in ``tmp_dir``, copied a slice at a time into our
+    ``.npz``, loadable by :meth:`Cooccurrence.load`). The destination is replaced atomically and
+    every temporary file is removed, also on failure. ``memory_limit`` bounds the whole
+    process's peak RSS (see :func:`count_cooccurrences`). Other parameters as
+    :func:`count_corpus` (without ``vocabulary``: one reading of the corpus) and
+    :func:`count_cooccurrences`.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> docs = [["a", "b", "a"], ["b", "c"]]
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     written = count_to_file(docs, Path(folder) / "counts.npz", min_count=2, window=2)
+    ...     again = Cooccurrence.load(written.path)
+    >>> written.nnz, again.to_scipy().toarray().tolist()
+    (3, [[1.0, 2.0], [2.0, 0.0]])
+    """
+    if vocabulary is None:
+        check_int("min_count", min_count, 1)
+        check_int("max_final_vocab", max_final_vocab, 1, allow_none=True)
+    elif not isinstance(vocabulary, Vocabulary) or len(vocabulary) == 0:
+        raise ValueError("vocabulary must be a non-empty Vocabulary (see Vocabulary.build)")
+    window, limit, threads = _check_counting(window, memory_limit, threads, READ_TOKENS)
+    out = Path(out)
+    if not out.parent.is_dir():
+        raise FileNotFoundError(f"cannot write {out}: folder {out.parent} does not exist")
+    budget = counting_budget(limit, lenient=memory_limit == DEFAULT_MEMORY_LIMIT)
+    writer = _CountsWriter(out, count_scale(window, distance_weighting), tmp_dir)
+    try:
+        if vocabulary is None:
+            partial, vocabulary = _one_reading(documents, min_count, max_final_vocab, window, symmetric,
+                                               distance_weighting, budget, tmp_dir, progress, READ_TOKENS,
+                                               threads, writer)
+        else:
+            log_plan(documents, len(vocabulary), window, budget, tmp_dir)
+            partial = count_partial(documents, vocabulary, window, symmetric, distance_weighting, budget,
+                                    tmp_dir, progress, CHUNK_TOKENS, threads, writer)
+        if partial.n_documents == 0:
+            raise ValueError(f"{getattr(documents, 'description', 'the corpus')} holds no documents")
+        settings = {"window": window, "symmetric": bool(symmetric), "distance_weighting": bool(distance_weighting)}
+        writer.finish(vocabulary, settings, {})
+    except BaseException as exc:
+        writer.abort(exc)
+        raise
+    _log_counted(writer.nnz, vocabulary, window, symmetric, "one reading, written as merged", partial.n_shards)
+    return CountsFile(out, writer.nnz, vocabulary)
+
+
+def _one_reading(documents, min_count, max_final_vocab, window, symmetric, distance_weighting, budget, tmp_dir,
+                 progress, chunk_tokens, threads, sink=None) -> tuple[PartialCounts, Vocabulary]:
+    """The vocabulary and the counts from one reading (:func:`count_corpus`); the tokens kept are
+    dropped as soon as they are counted, before the merge."""
     description = getattr(documents, "description", "corpus")
-    seen = first_pass(documents, chunk_tokens, limit, tmp_dir, progress)
+    seen = first_pass(documents, chunk_tokens, budget, tmp_dir, progress)
     try:
         vocabulary = Vocabulary.from_word_counts(seen.words, seen.counts, seen.total_tokens, min_count,
                                                  max_final_vocab, description)
         log_collected(vocabulary, len(seen.words), description, min_count)
-        log_plan(documents, len(vocabulary), window, limit, tmp_dir)
+        log_plan(documents, len(vocabulary), window, budget, tmp_dir)
         new_ids = vocabulary.lookup(seen.words)
         del seen.words[:]
-        id_chunks = ((*drop_out_of_vocabulary(new_ids[ids], lengths), continued)
-                     for (ids, lengths), continued in zip(seen.tokens, seen.continued))
-        partial = count_id_chunks(id_chunks, len(vocabulary), window, symmetric, distance_weighting, limit,
-                                  tmp_dir, threads)
+
+        def id_chunks():
+            for (ids, lengths), continued in zip(seen.tokens, seen.continued):
+                yield (*drop_out_of_vocabulary(new_ids[ids], lengths), continued)
+            seen.tokens.close()
+
+        partial = count_id_chunks(id_chunks(), len(vocabulary), window, symmetric, distance_weighting, budget,
+                                  tmp_dir, threads, sink)
     finally:
         with cleanup_section():  # an interrupt waits until the token spill folder is gone
             seen.tokens.close()
     partial.n_documents = seen.n_documents
-    return _finish(partial, vocabulary, symmetric, distance_weighting, "one reading")
+    return partial, vocabulary
 
 
 def _check_counting(window, memory_limit, threads, chunk_tokens) -> tuple[int, int | None, int | None]:
@@ -317,8 +480,12 @@ def _check_counting(window, memory_limit, threads, chunk_tokens) -> tuple[int, i
 
 def _finish(partial: PartialCounts, vocabulary: Vocabulary, symmetric: bool, distance_weighting: bool,
             where: str) -> Cooccurrence:
-    result = Cooccurrence.from_partial(partial, vocabulary, symmetric, distance_weighting)
-    logger.info("counted %d non-zero co-occurrences over %d words (window %d, %s) in %s, %d spill shard(s)",
-                result.nnz, len(vocabulary), result.window, "symmetric" if symmetric else "left context",
-                where, partial.n_shards)
+    result = Cooccurrence(partial.rows, partial.cols, partial.take_weighted_values(), vocabulary, partial.window,
+                          bool(symmetric), bool(distance_weighting))
+    _log_counted(result.nnz, vocabulary, result.window, symmetric, where, partial.n_shards)
     return result
+
+
+def _log_counted(nnz: int, vocabulary: Vocabulary, window: int, symmetric: bool, where: str, n_shards: int) -> None:
+    logger.info("counted %d non-zero co-occurrences over %d words (window %d, %s) in %s, %d spill shard(s)",
+                nnz, len(vocabulary), window, "symmetric" if symmetric else "left context", where, n_shards)

@@ -42,12 +42,13 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, count
 from pathlib import Path
-from typing import Iterable, Iterator, NamedTuple, Sequence
+from typing import Callable, Iterable, Iterator, NamedTuple, Sequence
 
 import numpy as np
 
 from glove_gensim import _cooccur_kernels as kernels
 from glove_gensim.files import cleanup_section, disk_full_explained
+from glove_gensim.memory import AboveBaseline, chunk_slices, release_pages, trim_heap, work_budget
 from glove_gensim.pieces import BoundaryPairs, add_sorted, continuation_flags
 from glove_gensim.progress import progress_bar
 
@@ -70,30 +71,36 @@ READ_TOKENS = 1 << 16  # small reading chunks: few str objects alive at a time, 
 _MAX_THREADS = 8
 _DISK_ADVICE = ("the temporary files are removed; point tmp_dir (CLI: TMPDIR) at a disk with more room, "
                 "or raise memory_limit (fewer spills)")
+_CONVERT_STEP = 1 << 20
 _UNITS = {"": 1, "B": 1, "K": 1 << 10, "KB": 1 << 10, "M": 1 << 20, "MB": 1 << 20,
           "G": 1 << 30, "GB": 1 << 30, "T": 1 << 40, "TB": 1 << 40}
 
 
 def parse_memory(limit: int | str | None) -> int | None:
-    """Bytes in ``limit``: an int, or a string such as ``"256MB"``, ``"2GB"``, ``"1.5G"``.
+    """Bytes in ``limit``: an int, or a string such as ``"256MB"``, ``"2GB"``, ``"1.5G"``; with a
+    leading ``+`` (``"+64MB"``), a :class:`~glove_gensim.memory.AboveBaseline`: that much above what
+    the process holds when the work starts.
 
     Examples
     --------
     >>> parse_memory("256MB")
     268435456
+    >>> parse_memory("+1MB")
+    AboveBaseline(1048576)
     """
-    if limit is None:
-        return None
+    if limit is None or isinstance(limit, AboveBaseline):
+        return limit
     if isinstance(limit, (int, np.integer)) and not isinstance(limit, bool):
-        value = int(limit)
+        value, above = int(limit), False
     else:
-        match = re.fullmatch(r"\s*([0-9]*\.?[0-9]+)\s*([KMGT]?B?)\s*", str(limit), re.IGNORECASE)
+        match = re.fullmatch(r"\s*(\+?)\s*([0-9]*\.?[0-9]+)\s*([KMGT]?B?)\s*", str(limit), re.IGNORECASE)
         if match is None:
-            raise ValueError(f"memory limit {limit!r} is not a size such as 268435456, '256MB' or '2GB'")
-        value = int(float(match.group(1)) * _UNITS[match.group(2).upper()])
+            raise ValueError(f"memory limit {limit!r} is not a size such as 268435456, '256MB' or '2GB' "
+                             "(or '+64MB': that much above what the process holds at the start)")
+        value, above = int(float(match.group(2)) * _UNITS[match.group(3).upper()]), bool(match.group(1))
     if value < 1 << 16:
         raise ValueError(f"memory limit {limit!r} is below 64KB, too small to count anything")
-    return value
+    return AboveBaseline(value) if above else value
 
 
 def default_threads() -> int:
@@ -148,6 +155,25 @@ class PartialCounts:
     def weighted_values(self) -> np.ndarray:
         """The counts as float64 (``values / scale``)."""
         return self.values / self.scale if self.scale != 1 else self.values.astype(np.float64)
+
+    def take_weighted_values(self) -> np.ndarray:
+        """:meth:`weighted_values` computed in place, a slice at a time, so that no second array of
+        the counts' size is made; ``values`` is consumed (left empty).
+
+        Examples
+        --------
+        >>> part = PartialCounts(np.array([0], np.int32), np.array([1], np.int32), np.array([3]), 2, 2)
+        >>> part.take_weighted_values().tolist(), len(part.values)
+        ([1.5], 0)
+        """
+        values, self.values = self.values, self.values[:0]
+        if values.dtype == np.float64 and self.scale == 1:
+            return values
+        out = values.view(np.float64) if values.dtype.itemsize == 8 and values.flags.c_contiguous \
+            else np.empty(len(values), np.float64)
+        for part in chunk_slices(len(values), _CONVERT_STEP):
+            out[part] = values[part] / self.scale
+        return out
 
 
 def sorted_sums(rows: np.ndarray, cols: np.ndarray, values: np.ndarray,
@@ -223,8 +249,10 @@ def chunks(documents: Iterable[Sequence[str]], chunk_tokens: int) -> Iterator[li
 
 def count_partial(documents: Iterable[Sequence[str]], vocabulary, window: int, symmetric: bool,
                   distance_weighting: bool, memory_limit: int | None, tmp_dir=None, progress: bool = False,
-                  chunk_tokens: int = CHUNK_TOKENS, threads: int | None = None) -> PartialCounts:
-    """Count ``documents`` into :class:`PartialCounts` (the work of one process; no validation).
+                  chunk_tokens: int = CHUNK_TOKENS, threads: int | None = None,
+                  sink: Callable | None = None) -> PartialCounts:
+    """Count ``documents`` into :class:`PartialCounts` (the work of one process; no validation);
+    ``sink`` as in :func:`count_id_chunks`.
 
     ``vocabulary`` is anything with ``len`` and ``encode(documents) -> (ids, doc_starts)``, such
     as :class:`~glove_gensim.vocab.Vocabulary`. Encoding of the next chunk overlaps the counting
@@ -248,20 +276,26 @@ def count_partial(documents: Iterable[Sequence[str]], vocabulary, window: int, s
                 bar.update(sum(map(len, chunk)))
 
     return count_id_chunks(encoded(), len(vocabulary), window, symmetric, distance_weighting,
-                           memory_limit, tmp_dir, threads)
+                           memory_limit, tmp_dir, threads, sink)
 
 
 def count_id_chunks(id_chunks: Iterable[tuple[np.ndarray, ...]], n_words: int, window: int,
                     symmetric: bool = True, distance_weighting: bool = True,
                     memory_limit: int | None = None, tmp_dir=None,
-                    threads: int | None = None) -> PartialCounts:
+                    threads: int | None = None, sink: Callable | None = None) -> PartialCounts:
     """Count chunks of encoded documents ``(ids, doc_starts)`` (see :func:`drop_out_of_vocabulary`),
     or ``(ids, doc_starts, continued)`` where ``continued`` flags the documents that the next one
     continues (pieces of a long document, :mod:`glove_gensim.pieces`): windows then run across.
 
     ``threads`` counting threads (default :func:`default_threads`) share the work; the result
-    is the same for any number of them.
-    
+    is the same for any number of them. ``memory_limit`` is the memory the counting may use
+    (tables, merge; the caller's share of a process-wide limit, see
+    :func:`glove_gensim.memory.work_budget`).
+
+    ``sink``: instead of returning the counts, hand them over as they are merged:
+    ``sink(rows, cols, values)`` is called with consecutive row ranges, sorted by (row, col), in
+    table units; the arrays of the result are then empty. The tables are spilled and merged by row
+    ranges, so the counts are never all in memory at once.
 
     Examples
     --------
@@ -293,7 +327,12 @@ def count_id_chunks(id_chunks: Iterable[tuple[np.ndarray, ...]], n_words: int, w
                 pending = [pool.submit(counter.add, ids, doc_starts) for counter in counters]
         for future in pending:
             future.result()
-        rows, cols, values = add_sorted(*_finish(counters), *boundary.arrays(), n_words)
+        if sink is None:
+            rows, cols, values = add_sorted(*_finish(counters), *boundary.arrays(), n_words)
+        else:
+            _stream(counters, boundary.arrays(), sink)
+            rows, cols, values = (np.zeros(0, np.int32), np.zeros(0, np.int32),
+                                  np.zeros(0, counters[0].weights.dtype))
     finally:
         with cleanup_section():  # an interrupt waits until the spill folders are gone
             if pool is not None:
@@ -302,6 +341,46 @@ def count_id_chunks(id_chunks: Iterable[tuple[np.ndarray, ...]], n_words: int, w
                 counter.close()
     return PartialCounts(rows, cols, values, counters[0].scale, window, n_documents,
                          sum(c.n_shards for c in counters))
+
+
+def count_scale(window: int, distance_weighting: bool) -> int:
+    """The units of the counting tables: a count is ``value / count_scale(...)``.
+
+    Examples
+    --------
+    >>> count_scale(3, True), count_scale(3, False)
+    (6, 1)
+    """
+    return _distance_weights(window, distance_weighting)[1]
+
+
+def counting_budget(limit: int | None, name: str = "memory_limit", lenient: bool = False) -> int | None:
+    """What counting may use under the process-wide ``limit``: ``limit`` less the process's RSS
+    once the counting kernels are loaded (:func:`glove_gensim.memory.work_budget`; refused, naming
+    ``name`` and the measured baseline, when too little is left).
+
+    ``lenient`` (a default limit the caller did not choose): instead of refusing, warn and let
+    the limit cap the counting's own memory only.
+
+    Examples
+    --------
+    >>> counting_budget(None) is None
+    True
+    >>> counting_budget(1 << 20)
+    Traceback (most recent call last):
+    ...
+    ValueError: memory_limit=1 MB is below what this process needs: ...
+    """
+    if limit is None:
+        return None
+    count_id_chunks([(np.array([0, 1, 0], np.int32), np.array([0, 3]))], 2, 2, threads=1)  # load the kernels
+    try:
+        return work_budget(limit, name)
+    except ValueError as exc:
+        if not lenient:
+            raise
+        logger.warning("%s; counting goes on with the default limit capping its own memory only", exc)
+        return limit
 
 
 class FirstPass(NamedTuple):
@@ -416,6 +495,7 @@ class TokenStore:
     def close(self) -> None:
         """Drop the chunks and remove the spill folder."""
         self.chunks, self.held = [], 0
+        trim_heap()
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None
@@ -502,12 +582,18 @@ class _WindowCounter:
         self.n_used = 0
 
     def _spill(self) -> None:
-        if self.shard_dir is None:
-            self.shard_dir = Path(tempfile.mkdtemp(prefix="glove_gensim_cooccur_", dir=self.tmp_dir))
         table_shape, dense_shape = self.table.shape, self.dense.shape
         rows, cols, values = _gather([self])
         self.table = _empty_table(table_shape[0], self.table.dtype)
         self.dense = np.zeros(dense_shape, dtype=self.dense.dtype)
+        self.spill_sorted(rows, cols, values)
+        del rows, cols, values
+        trim_heap()
+
+    def spill_sorted(self, rows: np.ndarray, cols: np.ndarray, values: np.ndarray) -> None:
+        """Write entries sorted by row (and summed) as one more shard."""
+        if self.shard_dir is None:
+            self.shard_dir = Path(tempfile.mkdtemp(prefix="glove_gensim_cooccur_", dir=self.tmp_dir))
         indptr = np.zeros(self.n_words + 1, dtype=np.int64)
         np.cumsum(np.bincount(rows, minlength=self.n_words), out=indptr[1:])
         shard = self.shard_dir / f"shard_{len(self.shards):05d}"
@@ -542,22 +628,46 @@ def _finish(counters: Sequence[_WindowCounter]) -> tuple[np.ndarray, np.ndarray,
     """All counts, sorted by (row, col), in the table's units (divide by ``scale``)."""
     if not any(c.shards for c in counters):
         return _gather(counters)
+    shards = _spill_all(counters)
+    n_entries = sum(int(np.load(f"{shard}.indptr.npy", mmap_mode="r")[-1]) for shard in shards)
+    rows_out = np.empty(n_entries, dtype=np.int32)
+    cols_out = np.empty_like(rows_out)
+    values_out = np.empty(n_entries, dtype=counters[0].weights.dtype)
+    filled = 0
+    for r, c, v in _merge_ranges(shards, counters[0].n_words, counters[0].memory_limit):
+        end = filled + len(r)
+        rows_out[filled:end], cols_out[filled:end], values_out[filled:end] = r, c, v
+        filled = end
+    return _shrink(rows_out, filled), _shrink(cols_out, filled), _shrink(values_out, filled)
+
+
+def _spill_all(counters: Sequence[_WindowCounter]) -> list[Path]:
+    """Spill what the tables still hold and release them; the shards of every counter."""
     for counter in counters:
         if counter.n_used or counter.dense.any():
             counter._spill()
         counter.release()
-    return _merge_shards([s for c in counters for s in c.shards], counters[0].n_words,
-                         counters[0].memory_limit, counters[0].weights.dtype)
+    return [s for c in counters for s in c.shards]
 
 
-def _merge_shards(shards: Sequence[Path], n_words: int, memory_limit: int | None,
-                  dtype) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Sum the shards row range by row range.
+def _stream(counters: Sequence[_WindowCounter], extra: tuple[np.ndarray, ...], sink: Callable) -> None:
+    """Spill everything (the ``extra`` entries, boundary pairs, as one more shard) and hand the
+    merged row ranges to ``sink``."""
+    rows, cols, values = extra
+    if len(rows):
+        counters[0].spill_sorted(*sorted_sums(rows, cols, values, counters[0].n_words))
+    for merged in _merge_ranges(_spill_all(counters), counters[0].n_words, counters[0].memory_limit):
+        sink(*merged)
+
+
+def _merge_ranges(shards: Sequence[Path], n_words: int,
+                  memory_limit: int | None) -> Iterator[tuple[np.ndarray, np.ndarray, np.ndarray]]:
+    """Sum the shards row range by row range: yields each range's ``(rows, cols, values)``.
 
     Each range holds at most a share of ``memory_limit`` of partial entries; its slice of each
-    shard is read through a memory map opened and closed in turn, so one shard file is open
-    at a time however many there are (Stanford's ``cooccur`` opens all of them at once and
-    fails past the open-files limit).
+    shard is read explicitly from a memory map opened and closed in turn (its pages released),
+    so one shard file is open at a time however many there are (Stanford's ``cooccur`` opens all
+    of them at once and fails past the open-files limit).
     """
     row_sizes = np.zeros(n_words, dtype=np.int64)
     for shard in shards:
@@ -569,24 +679,21 @@ def _merge_shards(shards: Sequence[Path], n_words: int, memory_limit: int | None
         reached = cumulative[bounds[-1] - 1] if bounds[-1] else 0
         stop = int(np.searchsorted(cumulative, reached + budget, side="right"))
         bounds.append(min(max(stop, bounds[-1] + 1), n_words))
-    rows_out = np.empty(int(cumulative[-1]), dtype=np.int32)
-    cols_out = np.empty_like(rows_out)
-    values_out = np.empty(len(rows_out), dtype=dtype)
-    filled = 0
     for lo, hi in zip(bounds[:-1], bounds[1:]):
         rows, cols, values = [], [], []
         for shard in shards:
             indptr = np.load(f"{shard}.indptr.npy", mmap_mode="r")
             start, stop = int(indptr[lo]), int(indptr[hi])
             rows.append(np.repeat(np.arange(hi - lo, dtype=np.int32), np.diff(indptr[lo:hi + 1])))
-            cols.append(np.array(np.load(f"{shard}.cols.npy", mmap_mode="r")[start:stop]))
-            values.append(np.array(np.load(f"{shard}.values.npy", mmap_mode="r")[start:stop]))
+            for name, parts in (("cols", cols), ("values", values)):
+                mapped = np.load(f"{shard}.{name}.npy", mmap_mode="r")
+                parts.append(np.array(mapped[start:stop]))
+                release_pages(mapped)
+                del mapped
             del indptr
         r, c, v = sorted_sums(np.concatenate(rows), np.concatenate(cols), np.concatenate(values), hi - lo)
-        end = filled + len(r)
-        rows_out[filled:end], cols_out[filled:end], values_out[filled:end] = r + lo, c, v
-        filled = end
-    return _shrink(rows_out, filled), _shrink(cols_out, filled), _shrink(values_out, filled)
+        r += lo
+        yield r, c, v
 
 
 def _empty_table(capacity: int, dtype) -> np.ndarray:

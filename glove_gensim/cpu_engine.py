@@ -49,6 +49,7 @@ from numba.extending import intrinsic
 
 from glove_gensim.engine import is_optax_transformation, resolve_engine
 from glove_gensim.host_random import epoch_keys, feistel_half_bits, init_tables as _init_values, shuffled_position
+from glove_gensim.memory import release_pages
 from glove_gensim.rules import GRAD_CLIP, UpdateRule
 from glove_gensim.validation import check_int
 from glove_gensim.weighting import weighting
@@ -56,7 +57,7 @@ from glove_gensim.weighting import weighting
 logger = logging.getLogger(__name__)
 
 __all__ = ["HostTables", "ENTRY_DTYPE", "cpu_engine_refusal", "select_engine", "default_optimizer",
-           "init_tables", "host_entries", "run_epoch", "copy_tables", "state_arrays", "restore_tables",
+           "init_tables", "host_entries", "entries_into", "run_epoch", "copy_tables", "state_arrays", "restore_tables",
            "epoch_keys"]
 
 OPTAX_OPTIMIZERS = ("adam", "sgd", "adagrad-optax")
@@ -92,10 +93,10 @@ class HostTables(NamedTuple):
     biases: np.ndarray
 
 
-def cpu_engine_refusal(optimizer: Any, *, shard_tables: bool = False, block_size: int | None = None,
-                       out_of_core: bool = False, n_devices: int | None = None) -> str | None:
+def cpu_engine_refusal(optimizer: Any, *, shard_tables: bool = False, n_devices: int | None = None) -> str | None:
     """Why the CPU engine cannot train with these settings (``None`` when it can; an optimizer
-    that is neither named nor optax is left for the model's own validation to name).
+    that is neither named nor optax is left for the model's own validation to name). Blocks
+    (``block_size``, ``out_of_core``) it trains from itself (:mod:`glove_gensim.host_blocks`).
 
     Examples
     --------
@@ -108,8 +109,7 @@ def cpu_engine_refusal(optimizer: Any, *, shard_tables: bool = False, block_size
     """
     if optimizer in OPTAX_OPTIMIZERS or is_optax_transformation(optimizer):
         return f"optimizer={optimizer!r} (an optax optimizer)"
-    for name, value in (("shard_tables", shard_tables), ("block_size", block_size),
-                        ("out_of_core", out_of_core), ("n_devices", n_devices)):
+    for name, value in (("shard_tables", shard_tables), ("n_devices", n_devices)):
         if value not in (None, False):
             return f"{name}={value!r} (a JAX device placement)"
     return None
@@ -184,15 +184,31 @@ def host_entries(rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_words
     entries = np.empty(len(rows), ENTRY_DTYPE)
     for start in range(0, len(rows), _FILL_CHUNK):
         chunk = slice(start, start + _FILL_CHUNK)
-        x = np.asarray(values[chunk], dtype=np.float32)
-        part = entries[chunk]
-        part["row"] = rows[chunk]
-        part["col"] = cols[chunk]
-        part["col"] += n_words
-        part["log_x"] = np.log(x)
-        part["weight"] = weighting(x, x_max, alpha)
+        entries_into(entries[chunk], rows[chunk], cols[chunk], values[chunk], n_words, x_max, alpha)
+        for array in (rows, cols, values):
+            release_pages(array)
     logger.info("CPU engine: %d entries, %.0f MB on the host", len(rows), entries.nbytes / 2**20)
     return entries
+
+
+def entries_into(out: np.ndarray, rows: np.ndarray, cols: np.ndarray, values: np.ndarray, n_words: int,
+                 x_max: float, alpha: float) -> None:
+    """Fill ``out`` (``ENTRY_DTYPE [n]``) with the entries of ``n`` counts (:func:`host_entries`'
+    values).
+
+    Examples
+    --------
+    >>> out = np.empty(1, ENTRY_DTYPE)
+    >>> entries_into(out, np.array([0]), np.array([1]), np.array([10.0]), n_words=2, x_max=10.0, alpha=1.0)
+    >>> out["col"].tolist(), out["weight"].tolist()
+    ([3], [1.0])
+    """
+    x = np.asarray(values, dtype=np.float32)
+    out["row"] = rows
+    out["col"] = cols
+    out["col"] += n_words
+    out["log_x"] = np.log(x)
+    out["weight"] = weighting(x, x_max, alpha)
 
 
 @intrinsic

@@ -23,11 +23,14 @@ import re
 import secrets
 import shutil
 import stat
+import struct
 import zipfile
 from pathlib import Path
 from typing import IO, Any, Iterator, Mapping
 
 import numpy as np
+
+from glove_gensim.memory import chunk_slices, release_pages
 
 logger = logging.getLogger(__name__)
 
@@ -272,7 +275,7 @@ def save_arrays(path: str | os.PathLike, kind: str, version: int, arrays: Mappin
         with zipfile.ZipFile(handle, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
             for name, array in ((_HEADER_KEY, header_bytes), *arrays.items()):
                 with archive.open(f"{name}.npy", "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, np.asarray(array), allow_pickle=False)
+                    _write_array(member, np.asanyarray(array))
             archive.comment = b"0" * _DIGEST_BYTES
         handle.flush()
         size = handle.seek(0, os.SEEK_END)
@@ -280,6 +283,44 @@ def save_arrays(path: str | os.PathLike, kind: str, version: int, arrays: Mappin
         handle.seek(size - _DIGEST_BYTES)
         handle.write(digest.encode("ascii"))
     return path
+
+
+def _write_array(member: IO[bytes], array: np.ndarray) -> None:
+    """``np.lib.format.write_array`` a slice at a time: no copy of ``array`` is made, and the pages
+    of a memory-mapped ``array`` are handed back to the OS as they are written, so writing a
+    mapped file's arrays keeps the RSS bounded by one slice."""
+    if array.ndim != 1 or len(array) * array.itemsize <= _BLOCK:
+        np.lib.format.write_array(member, array, allow_pickle=False)
+        return
+    header = np.lib.format.header_data_from_array_1_0(array)
+    np.lib.format.write_array_header_2_0(member, header)
+    for part in chunk_slices(len(array), max(1, _BLOCK // array.itemsize)):
+        member.write(np.ascontiguousarray(array[part]).data)
+        release_pages(array)
+
+
+def _mapped_member(path: Path, archive: zipfile.ZipFile, name: str) -> np.ndarray:
+    """A read-only memory map of the array ``name`` stored (uncompressed) in ``archive``."""
+    info = archive.getinfo(name)
+    if info.compress_type != zipfile.ZIP_STORED:
+        raise CorruptFileError(f"{path}: member {name} is compressed and cannot be memory-mapped")
+    with open(path, "rb") as handle:
+        handle.seek(info.header_offset)
+        local = handle.read(30)
+        if len(local) < 30 or local[:4] != b"PK\x03\x04":
+            raise CorruptFileError(f"{path}: member {name} has no local header")
+        name_length, extra_length = struct.unpack("<HH", local[26:30])
+        handle.seek(info.header_offset + 30 + name_length + extra_length)
+        version = np.lib.format.read_magic(handle)
+        read_header = np.lib.format.read_array_header_1_0 if version == (1, 0) else \
+            np.lib.format.read_array_header_2_0
+        shape, fortran, dtype = read_header(handle)
+        if dtype.hasobject:
+            raise CorruptFileError(f"{path}: member {name} holds objects; our files never do")
+        offset = handle.tell()
+    if int(np.prod(shape)) == 0:
+        return np.zeros(shape, dtype)
+    return np.memmap(path, dtype=dtype, mode="r", offset=offset, shape=shape, order="F" if fortran else "C")
 
 
 @contextlib.contextmanager
@@ -291,7 +332,8 @@ def _open_npz(path: Path) -> Iterator:
         yield loaded
 
 
-def load_arrays(path: str | os.PathLike, kind: str, max_version: int) -> tuple[dict[str, np.ndarray], dict]:
+def load_arrays(path: str | os.PathLike, kind: str, max_version: int,
+                mmap: bool = False) -> tuple[dict[str, np.ndarray], dict]:
     """Read a file written by :func:`save_arrays`, refusing anything that does not check out.
 
     Parameters
@@ -302,6 +344,10 @@ def load_arrays(path: str | os.PathLike, kind: str, max_version: int) -> tuple[d
         Expected format name.
     max_version : int
         Newest format version this code understands.
+    mmap : bool
+        Return read-only memory maps of the stored arrays instead of reading them into memory
+        (the checksum is still verified, reading the file a block at a time); see
+        :func:`glove_gensim.memory.release_pages` for keeping their pages out of the RSS.
 
     Returns
     -------
@@ -343,7 +389,11 @@ def load_arrays(path: str | os.PathLike, kind: str, max_version: int) -> tuple[d
             if _HEADER_KEY not in archive.files:
                 raise CorruptFileError(f"{path} is not a glove-gensim {kind} file (no header)")
             header = json.loads(archive[_HEADER_KEY].tobytes().decode("utf-8"))
-            arrays = {name: archive[name] for name in archive.files if name != _HEADER_KEY}
+            if mmap:
+                arrays = {name.removesuffix(".npy"): _mapped_member(path, archive.zip, name)
+                          for name in archive.zip.namelist() if name != f"{_HEADER_KEY}.npy"}
+            else:
+                arrays = {name: archive[name] for name in archive.files if name != _HEADER_KEY}
     except CorruptFileError:
         raise
     except (OSError, ValueError, EOFError, zipfile.BadZipFile, KeyError, UnicodeDecodeError,

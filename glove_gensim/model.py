@@ -12,11 +12,12 @@ from typing import Any, Iterable
 
 import numpy as np
 
-from glove_gensim import cpu_engine, pretrained, rules
+from glove_gensim import cpu_engine, host_blocks, pretrained, rules
 from glove_gensim.cooccur import DEFAULT_MEMORY_LIMIT, Cooccurrence, count_cooccurrences, parse_memory
 from glove_gensim.corpus import Corpus
 from glove_gensim.embedding import EmbeddingModel, corpus_argument, corpus_identity, export_table
 from glove_gensim.engine import is_optax_transformation, lazy_module, resolve_workers
+from glove_gensim.memory import chunk_slices, format_bytes, release_pages, rss_bytes, work_budget
 from glove_gensim.validation import check_int, check_positive
 from glove_gensim.vocab import Vocabulary
 
@@ -29,6 +30,7 @@ OPTIMIZERS = ("adagrad", "adagrad-glove", "adam", "sgd", "adagrad-optax")
 MAX_AUTO_BATCH = 65536
 AUTO_BATCH_DUPLICATES = 160
 _OPTAX_DEFAULT_RATE = 1e-3
+_IN_MEMORY_SHARE, _BLOCK_SHARE, _MIN_BLOCK = 0.5, 0.25, 1 << 12
 ALPHA_WARNING_BELOW = 0.2
 """A GloVe ``alpha`` below this looks like a gensim learning rate (see :class:`GloVe`)."""
 
@@ -50,9 +52,21 @@ def auto_batch_size(rows: np.ndarray, cols: np.ndarray, cap: int = MAX_AUTO_BATC
     128
     """
     nnz = len(rows)
-    busiest = max(int(np.bincount(rows).max()), int(np.bincount(cols).max())) if nnz else 1
+    busiest = max(_busiest(rows), _busiest(cols)) if nnz else 1
     target = min(cap, max(duplicates * nnz // busiest, 1), max(nnz, 1))
     return 1 << max(int(target).bit_length() - 1, 0)
+
+
+def _busiest(ids: np.ndarray) -> int:
+    """The largest count of one id, a slice at a time (pages of a memory map handed back)."""
+    counts = np.zeros(0, np.int64)
+    for part in chunk_slices(len(ids), 1 << 22):
+        found = np.bincount(ids[part])
+        if len(found) > len(counts):
+            counts = np.pad(counts, (0, len(found) - len(counts)))
+        counts[:len(found)] += found
+        release_pages(ids)
+    return int(counts.max())
 
 
 class GloVe(EmbeddingModel):
@@ -97,7 +111,12 @@ class GloVe(EmbeddingModel):
     distance_weighting : bool
         A pair at distance d adds 1/d (else 1).
     memory_limit : int or str
-        Cap for co-occurrence counting (e.g. ``"2GB"``); above it counts spill to disk.
+        Bound on the peak memory (RSS) of the process (e.g. ``"2GB"``; ``"+512MB"``: that much
+        above what it holds when the work starts), measured at the start of counting and of
+        training: counts spill to disk above it (:func:`~glove_gensim.cooccur.count_cooccurrences`),
+        and when the CPU engine's entries (16 bytes each) would take more than half of what is
+        left, training streams them from disk in blocks (``out_of_core``, chosen automatically,
+        logged). ``None``: no limit.
     n_devices : int, optional
         Use this many local devices (default: all).
     shard_tables : bool
@@ -105,10 +124,13 @@ class GloVe(EmbeddingModel):
         vocabularies too large for one device) instead of replicating them and splitting batches.
     block_size : int, optional
         Train block by block, at most this many entries on the device at a time (entries are dealt
-        once into random blocks; each epoch shuffles the blocks and the entries inside them).
+        once into random blocks; each epoch shuffles the blocks and the entries inside them; the
+        CPU engine's order is described in :mod:`glove_gensim.host_blocks`: one block trains
+        exactly as the entries in memory).
     out_of_core : bool
-        With ``block_size``: keep the blocks in memory-mapped files and stream them to the device
-        (double-buffered), so the number of entries is bounded by disk, not device memory.
+        With ``block_size``: keep the blocks in files and stream them (JAX: memory-mapped,
+        double-buffered to the device; CPU engine: each block read into one reused buffer), so the
+        number of entries is bounded by disk, not memory.
     cooccurrence_cache : path, optional
         Save the vocabulary and counts there, and reuse them when the same corpus and settings
         come again.
@@ -130,7 +152,7 @@ class GloVe(EmbeddingModel):
         ``engine``: ``"cpu"``, compiled numba loops over host tables (:mod:`glove_gensim.cpu_engine`),
         without JAX; ``"jax"``, the JAX trainer (accelerators, device sharding, blocks, optax);
         ``"auto"`` (default), ``"jax"`` when JAX sees an accelerator or the settings need JAX (an
-        optax optimizer, ``shard_tables``, ``block_size``, ``n_devices``), else ``"cpu"``; the log
+        optax optimizer, ``shard_tables``, ``n_devices``), else ``"cpu"``; the log
         says which and why. Both engines start from the same tables for a seed, visit the entries
         in the same order and save the same files.
         ``workers``: CPU engine threads (default: every available core). They share the tables
@@ -228,10 +250,11 @@ class GloVe(EmbeddingModel):
         if not isinstance(self.mittens, (int, float)) or isinstance(self.mittens, bool) or not (self.mittens >= 0) \
                 or not np.isfinite(self.mittens):
             raise ValueError(f"mittens must be a finite number >= 0 (mu of the Mittens term), not {self.mittens!r}")
-        parse_memory(self.memory_limit)
+        limit = parse_memory(self.memory_limit)
+        if self.memory_limit != DEFAULT_MEMORY_LIMIT:
+            work_budget(limit)  # a limit below what the process already holds fails before any reading
         self._engine = cpu_engine.select_engine(self.engine, cpu_engine.cpu_engine_refusal(
-            self.optimizer, shard_tables=self.shard_tables, block_size=self.block_size,
-            out_of_core=self.out_of_core, n_devices=self.n_devices))
+            self.optimizer, shard_tables=self.shard_tables, n_devices=self.n_devices))
         self._n_threads = resolve_workers(self.workers)
         if self.optimizer is None:
             self.optimizer = cpu_engine.default_optimizer(self._engine)
@@ -437,17 +460,56 @@ class GloVe(EmbeddingModel):
                                               self.x_max, self.alpha, self.effective_batch_size)
         return self._entries
 
+    def _host_blocks(self) -> tuple[int, bool] | None:
+        """``(block_size, out_of_core)`` for the CPU engine: as given, or out of core when the
+        entries (and the copy of the tables each epoch keeps to roll back) would take more than half
+        of what ``memory_limit`` leaves (``None``: in memory)."""
+        if self.block_size is not None:
+            return self.block_size, bool(self.out_of_core)
+        limit = parse_memory(self.memory_limit)
+        if limit is None:
+            return None
+        try:
+            budget = work_budget(limit)
+        except ValueError as exc:
+            if self.memory_limit != DEFAULT_MEMORY_LIMIT:
+                raise
+            logger.warning("%s; training in memory (the default memory_limit is not enforced for training)", exc)
+            return None
+        tables = sum(array.nbytes for array in (*self._params, *self._opt_state))  # the epochs' snapshot copies them
+        needed = self.cooccurrence.nnz * cpu_engine.ENTRY_DTYPE.itemsize + tables
+        if needed <= _IN_MEMORY_SHARE * budget:
+            return None
+        if tables > _IN_MEMORY_SHARE * budget:
+            logger.warning("memory_limit=%s leaves %s, too little for a copy of the %s of tables each epoch "
+                           "keeps: the peak will exceed the limit (lower vector_size or raise the limit)",
+                           self.memory_limit, format_bytes(budget), format_bytes(tables))
+        block_size = max(_MIN_BLOCK, int(_BLOCK_SHARE * budget) // cpu_engine.ENTRY_DTYPE.itemsize)
+        logger.info("training out of core: the %d entries and a copy of the tables need %s, more than half "
+                    "of the %s that memory_limit=%s leaves above this process's %s; blocks of %d entries "
+                    "stream from disk",
+                    self.cooccurrence.nnz, format_bytes(needed), format_bytes(budget), self.memory_limit,
+                    format_bytes(rss_bytes()), block_size)
+        return block_size, True
+
     def _run_entries(self, epoch: int) -> tuple[float, int]:
         if self._engine == "cpu":
             if self._entries is None:
-                self._entries = cpu_engine.host_entries(self.cooccurrence.rows, self.cooccurrence.cols,
-                                                        self.cooccurrence.values, len(self.vocabulary),
-                                                        self.x_max, self.alpha)
+                counts, plan = self.cooccurrence, self._host_blocks()
+                self._entries = cpu_engine.host_entries(counts.rows, counts.cols, counts.values, len(self.vocabulary),
+                                                        self.x_max, self.alpha) if plan is None else \
+                    host_blocks.HostBlocks(counts.rows, counts.cols, counts.values, len(self.vocabulary), self.x_max,
+                                           self.alpha, plan[0], self.seed, plan[1])
             rule = self._rule()
-            cost = cpu_engine.run_epoch(rule, self._params, self._opt_state, self._entries,
-                                        cpu_engine.epoch_keys(self.seed, epoch), self._n_threads,
-                                        self.effective_batch_size if rule.name == "sync" else 1)
-            return cost / len(self._entries), len(self._entries)
+            batch = self.effective_batch_size if rule.name == "sync" else 1
+            tables = (self._params, self._opt_state)
+            if isinstance(self._entries, np.ndarray):
+                cost = cpu_engine.run_epoch(rule, *tables, self._entries, cpu_engine.epoch_keys(self.seed, epoch),
+                                            self._n_threads, batch)
+                return cost / len(self._entries), len(self._entries)
+            cost = sum(cpu_engine.run_epoch(rule, *tables, entries, keys, self._n_threads, batch)
+                       for _, entries, keys in self._entries.epoch(epoch))
+            return cost / self._entries.n_entries, self._entries.n_entries
         batch_size = self.effective_batch_size
         if multihost.is_multiprocess():
             return self._run_epoch_multiprocess(epoch, batch_size)

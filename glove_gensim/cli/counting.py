@@ -119,26 +119,46 @@ def _run_vocab(args: argparse.Namespace) -> None:
     logger.info("wrote %d words to %s", len(vocabulary), args.out)
 
 
+def check_memory_limit(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a ``--memory-limit`` below what this command needs once its
+    libraries and kernels are loaded (the measured baseline is in the message).
+
+    Examples
+    --------
+    >>> check_memory_limit(argparse.Namespace(memory_limit="1MB"))
+    Traceback (most recent call last):
+    ...
+    ValueError: --memory-limit=1 MB is below what this process needs: ...
+    """
+    from glove_gensim.counting import counting_budget, parse_memory
+
+    if getattr(args, "memory_limit", None) is not None:
+        counting_budget(parse_memory(args.memory_limit), name="--memory-limit")
+
+
 def _run_cooccur(args: argparse.Namespace) -> None:
-    from glove_gensim.cooccur import count_corpus, count_cooccurrences
+    from glove_gensim.cooccur import count_cooccurrences, count_to_file
     from glove_gensim.vocab import Vocabulary
 
     check_output_file(args.out, [args.corpus, *([args.vocab] if args.vocab else [])])
     check_window(args, "--window")
+    check_memory_limit(args)
     corpus = open_corpus(args)
     given = Vocabulary.load(args.vocab) if args.vocab else None
     vocabulary_kwargs = library_kwargs(args, VOCABULARY)
-    with _dask_client(args) as client:
-        if client is None and given is None and "max_vocab_size" not in vocabulary_kwargs:
-            # one reading of the corpus for the vocabulary and the counts
-            cooccurrence = count_corpus(corpus, progress=not args.quiet, **vocabulary_kwargs,
-                                        **library_kwargs(args, COOCCURRENCE))
-        else:
-            vocabulary = given if given is not None else _build_vocabulary(args, corpus, client)
-            cooccurrence = count_cooccurrences(corpus, vocabulary, progress=not args.quiet,
-                                               **library_kwargs(args, COOCCURRENCE),
-                                               **_backend_kwargs(args, client))
-    raise_if_interrupted()
     Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+    with _dask_client(args) as client:
+        if client is None and "max_vocab_size" not in vocabulary_kwargs:
+            # the counts are written as they are merged (one reading of the corpus without --vocab)
+            written = count_to_file(corpus, args.out, given, progress=not args.quiet,
+                                    **({} if given is not None else vocabulary_kwargs),
+                                    **library_kwargs(args, COOCCURRENCE))
+            raise_if_interrupted()
+            logger.info("wrote %d co-occurrences to %s", written.nnz, args.out)
+            return
+        vocabulary = given if given is not None else _build_vocabulary(args, corpus, client)
+        cooccurrence = count_cooccurrences(corpus, vocabulary, progress=not args.quiet,
+                                           **library_kwargs(args, COOCCURRENCE), **_backend_kwargs(args, client))
+    raise_if_interrupted()
     cooccurrence.save(args.out)
     logger.info("wrote %d co-occurrences to %s", cooccurrence.nnz, args.out)

@@ -131,7 +131,7 @@ def load_counts(args: argparse.Namespace):
 
     path = Path(args.cooccurrence)
     if is_npz(path):
-        return Cooccurrence.load(path)
+        return Cooccurrence.load(path, mmap=True)  # read a slice at a time: the counts stay out of the RSS
     vocabulary = Vocabulary.load_stanford(args.vocab)
     records = np.memmap(path, dtype=np.int32, mode="r").reshape(-1, 4)[:, :2]
     largest = int(records.max()) if len(records) else 0

@@ -264,15 +264,19 @@ def input_file(text: str) -> str:
     return text
 
 
-def memory_size(text: str) -> str:
-    """argparse type: a size such as ``256MB`` or ``2GB`` (checked, passed on as written).
+def memory_size(text: str) -> str | None:
+    """argparse type: a size such as ``256MB`` or ``2GB`` (checked, passed on as written), or
+    ``none``: no limit.
 
     Examples
     --------
-    >>> memory_size("256MB")
-    '256MB'
+    >>> memory_size("256MB"), memory_size("none")
+    ('256MB', None)
     """
     from glove_gensim.cooccur import parse_memory
+
+    if text.strip().lower() == "none":
+        return None
 
     try:
         parse_memory(text)
@@ -462,7 +466,10 @@ def add_cooccurrence_flags(flags: Flags, target: str) -> None:
     flags.add(group, "--no-distance-weighting", dest="distance_weighting", action="store_const",
               const=False, bind=[target], help="a pair adds 1 instead of 1/distance")
     flags.add(group, "--memory-limit", type=memory_size, metavar="SIZE", bind=[target],
-              help="counting memory cap, e.g. 256MB or 2GB; above it counts spill to temporary files")
+              help="peak memory (RSS) of the whole command, e.g. 512MB or 2GB, or +64MB: that much above "
+                   "what the program holds once started, or none (default: 2GB); counts spill to temporary files and are "
+                   "written as merged, and training streams blocks from disk to stay under it (a limit "
+                   "below the program's own baseline is refused, naming it)")
 
 
 def add_checkpoint_flags(flags: Flags, target: str) -> None:

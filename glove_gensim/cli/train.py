@@ -97,6 +97,12 @@ def register(commands, formatter_class: type[argparse.HelpFormatter]) -> None:
                                  "seed article's Adam")
     flags.add(group, "--export", choices=("sum", "word", "context", "concat"), bind=[GLOVE],
               help="vectors written: W + W~ (sum), W, W~ or [W, W~]")
+    flags.add(group, "--block-size", type=int_at_least(1), metavar="N", bind=[GLOVE],
+              help="train block by block, at most N entries at a time (default: all at once, or "
+                   "chosen to fit --memory-limit)")
+    flags.add(group, "--out-of-core", action="store_true", bind=[GLOVE],
+              help="with --block-size: keep the blocks on disk and read them one at a time "
+                   "(chosen automatically when the entries do not fit --memory-limit)")
     flags.add(group, "--mittens", type=positive_float(allow_zero=True), metavar="MU", bind=[GLOVE],
               help="Mittens: add MU * ||w + w~ - r||^2 over the words of --init-vectors to the cost (0: plain GloVe)")
     add_engine_flags(flags, group, GLOVE, ("auto", "jax", "cpu"))
@@ -269,9 +275,14 @@ def glove_zero_vector_loss(model) -> float:
     """
     import numpy as np
 
-    values = np.asarray(model.cooccurrence.values, dtype=np.float64)
-    weights = np.minimum(1.0, (values / model.x_max) ** model.alpha)
-    return float(np.mean(0.5 * weights * np.log(values) ** 2)) if len(values) else 0.0
+    from glove_gensim.memory import chunk_slices, release_pages
+
+    counts, total = model.cooccurrence.values, 0.0
+    for part in chunk_slices(len(counts), 1 << 20):  # a slice at a time: no temporaries of the counts' size
+        values = np.asarray(counts[part], dtype=np.float64)
+        total += float(np.sum(0.5 * np.minimum(1.0, (values / model.x_max) ** model.alpha) * np.log(values) ** 2))
+        release_pages(counts)
+    return total / len(counts) if len(counts) else 0.0
 
 
 def check_training_outputs(args: argparse.Namespace, model_name: str) -> None:
@@ -298,6 +309,28 @@ def check_training_outputs(args: argparse.Namespace, model_name: str) -> None:
     if args.corpus is not None:  # counts made elsewhere: nothing to check against a corpus
         check_window(args, "--window")
     check_table_memory(args)
+
+
+def check_training_memory(args: argparse.Namespace) -> None:
+    """Refuse, before any work, a ``--memory-limit`` below what ``train`` needs once its
+    libraries and kernels are loaded (the measured baseline is in the message).
+
+    Examples
+    --------
+    >>> check_training_memory(argparse.Namespace(memory_limit="1MB", corpus=None))
+    Traceback (most recent call last):
+    ...
+    ValueError: --memory-limit=1 MB is below what this process needs: ...
+    """
+    from glove_gensim.cli.counting import check_memory_limit
+    from glove_gensim.counting import parse_memory
+    from glove_gensim.memory import work_budget
+    from glove_gensim.model import GloVe  # noqa: F401  (its libraries are part of the baseline)
+
+    if args.corpus is not None:
+        check_memory_limit(args)
+    elif getattr(args, "memory_limit", None) is not None:
+        work_budget(parse_memory(args.memory_limit), "--memory-limit")
 
 
 def write_vectors(kv, model, out: str | Path, model_name: str) -> None:
@@ -332,6 +365,7 @@ def _run_train(args: argparse.Namespace) -> None:
     continued.check_from_model_arguments(args, GLOVE)
     check_training_outputs(args, "model.npz")
     check_counts_arguments(args)
+    check_training_memory(args)
     processes = multiprocess_settings(args)
     extra = {"callbacks": [NeighborsLogger(args.probe)]} if args.probe else {}
     if args.from_model is not None:

@@ -24,7 +24,7 @@ def test_vocab_then_cooccur_with_stanford_files(tmp_path, corpus_file):
     assert records["word1"].min() == 1 and records["word1"].max() <= len(vocab)
     npz = tmp_path / "cooc.npz"
     assert main(["cooccur", str(corpus_file), "--min-count", "2", "--window", "3", "--asymmetric",
-                 "--memory-limit", "1MB", "--out", str(npz), "-q"]) == 0
+                 "--memory-limit", "+1MB", "--out", str(npz), "-q"]) == 0
     cooc = Cooccurrence.load(npz)
     assert cooc.symmetric is False and cooc.window == 3
 

@@ -66,7 +66,7 @@ def test_tiny_memory_limit_spills_and_equals_in_memory_counts(rng, tmp_path):
     full = count_cooccurrences(docs, vocab, window=8, memory_limit=None)
     spill_dir = tmp_path / "spill"
     spill_dir.mkdir()
-    small = count_cooccurrences(docs, vocab, window=8, memory_limit="64KB", tmp_dir=spill_dir,
+    small = count_cooccurrences(docs, vocab, window=8, memory_limit="+64KB", tmp_dir=spill_dir,
                                 chunk_tokens=100)
     for name in ("rows", "cols", "values"):
         assert np.array_equal(getattr(full, name), getattr(small, name))
@@ -85,7 +85,7 @@ def test_interrupted_counting_leaves_no_temporary_file(rng, tmp_path):
                 yield doc
 
     with pytest.raises(RuntimeError, match="disk went away"):
-        count_cooccurrences(Exploding(), vocab, window=8, memory_limit="64KB", tmp_dir=tmp_path,
+        count_cooccurrences(Exploding(), vocab, window=8, memory_limit="+64KB", tmp_dir=tmp_path,
                             chunk_tokens=100)
     assert list(tmp_path.iterdir()) == []
 
@@ -165,7 +165,7 @@ def test_thousands_of_spill_files_merge_under_a_low_open_files_limit(tmp_path):
         vocab = Vocabulary.build(docs, min_count=1)
         records = []
         logging.basicConfig(level=logging.INFO, stream=sys.stdout, format="%(message)s")
-        spilled = count_cooccurrences(docs, vocab, window=6, memory_limit="64KB", tmp_dir=sys.argv[1])
+        spilled = count_cooccurrences(docs, vocab, window=6, memory_limit="+64KB", tmp_dir=sys.argv[1])
         full = count_cooccurrences(docs, vocab, window=6, memory_limit=None)
         assert all(np.array_equal(getattr(full, a), getattr(spilled, a)) for a in ("rows", "cols", "values"))
         print("equal")
@@ -195,7 +195,7 @@ def test_one_reading_equals_vocabulary_then_counting(rng, tmp_path, window, symm
     vocab = Vocabulary.build(docs, min_count=2, max_final_vocab=150)
     expected = count_cooccurrences(docs, vocab, window=window, symmetric=symmetric,
                                    distance_weighting=weighting, threads=1)
-    for threads, limit, chunk in ((1, None, 1 << 16), (3, "64KB", 50)):  # 64KB: tokens and tables spill
+    for threads, limit, chunk in ((1, None, 1 << 16), (3, "+64KB", 50)):  # 64KB: tokens and tables spill
         got = count_corpus(docs, min_count=2, max_final_vocab=150, window=window, symmetric=symmetric,
                            distance_weighting=weighting, memory_limit=limit, tmp_dir=tmp_path,
                            chunk_tokens=chunk, threads=threads)

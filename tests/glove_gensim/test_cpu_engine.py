@@ -141,7 +141,7 @@ class NeverRead:
     (dict(engine="gpu"), "engine must be one of"), (dict(workers=0), "workers"),
     (dict(engine="cpu", optimizer="adam"), "engine='cpu' cannot train with optimizer='adam'"),
     (dict(engine="cpu", optimizer=optax.sgd(0.1)), "needs|engine='jax'"),
-    (dict(engine="cpu", block_size=100), "block_size")])
+    (dict(engine="cpu", shard_tables=True), "shard_tables")])
 def test_bad_arguments_fail_before_any_work(bad, match):
     with pytest.raises(ValueError, match=match):
         GloVe(NeverRead(), **bad)

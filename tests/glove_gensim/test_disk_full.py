@@ -68,7 +68,7 @@ def test_disk_full_while_spilling_or_merging_names_the_folder_and_leaves_nothing
     vocab = Vocabulary.build(documents, min_count=1)
     monkeypatch.setattr(np, "save", failing_save(when()))
     with pytest.raises(OSError) as error:
-        count_cooccurrences(documents, vocab, window=8, memory_limit="64KB", tmp_dir=tmp_path, chunk_tokens=100,
+        count_cooccurrences(documents, vocab, window=8, memory_limit="+64KB", tmp_dir=tmp_path, chunk_tokens=100,
                             threads=2)
     assert_clear_error(error, tmp_path, "co-occurrence shard")
     if stage == "merging":  # the failure came from the last spill, after every chunk was counted
@@ -80,7 +80,7 @@ def test_disk_full_while_spilling_token_ids_names_the_folder_and_leaves_nothing(
                                                                                error):
     monkeypatch.setattr(np, "save", failing_save(called_from("append"), error))
     with pytest.raises(OSError) as error:
-        count_corpus(documents, min_count=1, window=8, memory_limit="64KB", tmp_dir=tmp_path, chunk_tokens=100)
+        count_corpus(documents, min_count=1, window=8, memory_limit="+64KB", tmp_dir=tmp_path, chunk_tokens=100)
     assert_clear_error(error, tmp_path, "token ids")
 
 
@@ -115,6 +115,28 @@ def test_other_write_errors_pass_through_unchanged(documents, tmp_path, monkeypa
 
     monkeypatch.setattr(np, "save", save)
     with pytest.raises(PermissionError, match="Permission denied"):
-        count_cooccurrences(documents, vocab, window=8, memory_limit="64KB", tmp_dir=tmp_path, chunk_tokens=100)
+        count_cooccurrences(documents, vocab, window=8, memory_limit="+64KB", tmp_dir=tmp_path, chunk_tokens=100)
     assert list(tmp_path.rglob("*")) == []
     assert counting.np.save is save  # the module writes through numpy's save, the one injected here
+
+
+@pytest.mark.parametrize("name", ["counts.npz", "counts.bin"])
+def test_disk_full_while_writing_merged_counts_names_the_folder_and_leaves_nothing(documents, tmp_path, monkeypatch,
+                                                                                  name):
+    from glove_gensim import cooccur
+
+    out_dir, scratch = tmp_path / "out", tmp_path / "scratch"
+    out_dir.mkdir()
+    scratch.mkdir()
+    def full_disk(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(cooccur, "_write_stanford", full_disk)  # the .bin records
+    monkeypatch.setattr(cooccur.np, "ascontiguousarray", full_disk)  # the .npz staging files
+    with pytest.raises(OSError) as error:
+        cooccur.count_to_file(documents, out_dir / name, min_count=1, window=8, memory_limit="+64KB",
+                              tmp_dir=scratch)
+    message = str(error.value)
+    assert error.value.errno == errno.ENOSPC and "writing merged counts" in message
+    assert re.search(r"[0-9.]+ MB needed, [0-9.,]+ MB free", message), message
+    assert list(out_dir.iterdir()) == [] and list(scratch.rglob("*")) == []

@@ -17,7 +17,7 @@ def documents():
 
 
 def test_out_of_core_blocks_equal_in_memory_blocks(documents, tmp_path):
-    base = dict(vector_size=8, window=3, min_count=1, x_max=10.0, epochs=3, batch_size=32)
+    base = dict(vector_size=8, window=3, min_count=1, x_max=10.0, epochs=3, batch_size=32, engine="jax")
     probe = GloVe(documents, **{**base, "epochs": 1})
     quarter = probe.cooccurrence.nnz // 4
     in_memory = GloVe(documents, block_size=quarter, **base)

@@ -24,7 +24,7 @@ from tests.reliability.conftest import REPO, run_cli
 
 TRAIN = ["--vector-size", "8", "--window", "3", "--min-count", "2", "--batch-size", "64", "--epochs", "40",
          "--x-max", "10", "--engine", "jax", "-q"]
-COOCCUR = ["--min-count", "1", "--window", "8", "--memory-limit", "1MB", "-q"]
+COOCCUR = ["--min-count", "1", "--window", "8", "--memory-limit", "+1MB", "-q"]
 COMPARE = ["--no-with-gensim", "--vector-size", "8", "--glove-epochs", "3", "--sgns-epochs", "1",
            "--min-count", "2", "-q"]
 SIGNALS = (signal.SIGTERM, signal.SIGINT)
