@@ -1,3 +1,5 @@
+import logging
+
 import numpy as np
 import pytest
 
@@ -77,8 +79,11 @@ def test_max_vocab_size_holds_memory_with_many_distinct_words(caplog):
     """200,000 distinct words, bound 1,000: the counter never holds much more than the bound."""
     documents = [[f"rare{i}" for i in range(start, start + 100)] + ["common"] * 5
                  for start in range(0, 200_000, 100)]
-    with caplog.at_level("INFO"):
+    with caplog.at_level("INFO", logger="glove_gensim.vocab"):
         vocab = Vocabulary.build(documents, min_count=5, max_vocab_size=1000)
     assert vocab.words == ["common"]
+    vocab_logger = logging.getLogger("glove_gensim.vocab")
+    assert "held at most " in caplog.text, (vocab_logger.disabled, vocab_logger.propagate, vocab_logger.handlers,
+                                            logging.getLogger().handlers, caplog.text[-500:])
     held = int(caplog.text.split("held at most ")[1].split(" ")[0])
     assert held <= 1000 + 105
