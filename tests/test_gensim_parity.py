@@ -1,5 +1,6 @@
 """The same gensim script against gensim's ``Word2Vec`` and against our classes: what a gensim user
-observes must be the same (issue 17), or differ loudly where the README's table says so.
+observes must be the same (issue 17), or differ loudly where the table of
+``docs/howto/from_word2vec.rst`` says so.
 
 Each test runs one script through a *driver* per implementation (gensim's ``Word2Vec(sg=1, hs=0)``,
 ``SkipGramNS``, ``GloVe``), the drivers differing only in the model's own settings.
@@ -167,7 +168,7 @@ def test_new_frequent_words_are_refused_until_the_vocabulary_update_adds_them(dr
     model = two_step(driver)
     words = list(model.wv.index_to_key)
     novel = TEXTS + [["zebra", "okapi", "system"]] * 3
-    if driver is WORD2VEC:  # gensim ignores them silently: the difference our README documents
+    if driver is WORD2VEC:  # gensim ignores them silently: a difference docs/howto/from_word2vec.rst documents
         model.train(corpus_iterable=novel, total_examples=len(novel), epochs=1)
         assert model.wv.index_to_key == words
         return
