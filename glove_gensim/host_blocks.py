@@ -41,7 +41,7 @@ import shutil
 import tempfile
 import weakref
 from pathlib import Path
-from typing import Iterator
+from typing import Iterator, Sequence
 
 import numba
 import numpy as np
@@ -196,6 +196,41 @@ class HostBlocks:
         for block in block_order(self._seed, epoch, self.n_blocks):
             block = int(block)
             yield block, self.block_entries(block), block_keys(self._seed, epoch, block, self.n_blocks)
+
+    def save_tables(self, arrays: Sequence[np.ndarray]) -> None:
+        """Write ``arrays`` (the tables an epoch may have to fall back to) to a file beside the
+        blocks, through the page cache: out of core, a copy in memory would double the tables'
+        share of the process's memory. :meth:`restore_tables` reads them back in place.
+
+        Examples
+        --------
+        >>> store = HostBlocks(np.array([0, 1]), np.array([1, 0]), np.array([2.0, 2.0]), 2, 10.0, 0.75,
+        ...                    block_size=8, seed=0, out_of_core=True)
+        >>> table = np.arange(6, dtype=np.float32).reshape(2, 3)
+        >>> store.save_tables([table])
+        >>> table[:] = -1.0
+        >>> store.restore_tables([table])
+        >>> table.tolist()
+        [[0.0, 1.0, 2.0], [3.0, 4.0, 5.0]]
+        >>> store.close()
+        """
+        if not self.out_of_core:
+            raise ValueError("save_tables needs out_of_core=True (in memory, copy the tables instead)")
+        with open(self._folder / "tables.bin", "wb") as handle:
+            for array in arrays:
+                handle.write(memoryview(np.ascontiguousarray(array)).cast("B"))
+
+    def restore_tables(self, arrays: Sequence[np.ndarray]) -> None:
+        """Overwrite ``arrays`` in place with what :meth:`save_tables` wrote (same shapes, same order)."""
+        with open(self._folder / "tables.bin", "rb", buffering=0) as handle:
+            for array in arrays:
+                target = memoryview(array).cast("B")
+                got = 0
+                while got < len(target):
+                    n = handle.readinto(target[got:])
+                    if not n:
+                        raise OSError(f"table snapshot {self._folder / 'tables.bin'} is shorter than expected")
+                    got += n
 
     def close(self) -> None:
         """Remove the block file (on disk) or drop the entries."""

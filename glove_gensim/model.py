@@ -476,15 +476,15 @@ class GloVe(EmbeddingModel):
                 raise
             logger.warning("%s; training in memory (the default memory_limit is not enforced for training)", exc)
             return None
-        tables = sum(array.nbytes for array in (*self._params, *self._opt_state))  # the epochs' snapshot copies them
+        tables = sum(array.nbytes for array in (*self._params, *self._opt_state))  # in memory, each epoch copies them
         needed = self.cooccurrence.nnz * cpu_engine.ENTRY_DTYPE.itemsize + tables
         if needed <= _IN_MEMORY_SHARE * budget:
             return None
-        if tables > _IN_MEMORY_SHARE * budget:
-            logger.warning("memory_limit=%s leaves %s, too little for a copy of the %s of tables each epoch "
-                           "keeps: the peak will exceed the limit (lower vector_size or raise the limit)",
-                           self.memory_limit, format_bytes(budget), format_bytes(tables))
         block_size = max(_MIN_BLOCK, int(_BLOCK_SHARE * budget) // cpu_engine.ENTRY_DTYPE.itemsize)
+        if tables + block_size * cpu_engine.ENTRY_DTYPE.itemsize > budget:
+            logger.warning("memory_limit=%s leaves %s, too little for the %s of tables and a block buffer: the "
+                           "peak will exceed the limit (lower vector_size or raise the limit)",
+                           self.memory_limit, format_bytes(budget), format_bytes(tables))
         logger.info("training out of core: the %d entries and a copy of the tables need %s, more than half "
                     "of the %s that memory_limit=%s leaves above this process's %s; blocks of %d entries "
                     "stream from disk",
@@ -492,14 +492,19 @@ class GloVe(EmbeddingModel):
                     format_bytes(rss_bytes()), block_size)
         return block_size, True
 
+    def _cpu_entries(self):
+        """The CPU engine's entries, made on first use: one array, or :class:`~glove_gensim.host_blocks.HostBlocks`."""
+        if self._entries is None:
+            counts, plan = self.cooccurrence, self._host_blocks()
+            self._entries = cpu_engine.host_entries(counts.rows, counts.cols, counts.values, len(self.vocabulary),
+                                                    self.x_max, self.alpha) if plan is None else \
+                host_blocks.HostBlocks(counts.rows, counts.cols, counts.values, len(self.vocabulary), self.x_max,
+                                       self.alpha, plan[0], self.seed, plan[1])
+        return self._entries
+
     def _run_entries(self, epoch: int) -> tuple[float, int]:
         if self._engine == "cpu":
-            if self._entries is None:
-                counts, plan = self.cooccurrence, self._host_blocks()
-                self._entries = cpu_engine.host_entries(counts.rows, counts.cols, counts.values, len(self.vocabulary),
-                                                        self.x_max, self.alpha) if plan is None else \
-                    host_blocks.HostBlocks(counts.rows, counts.cols, counts.values, len(self.vocabulary), self.x_max,
-                                           self.alpha, plan[0], self.seed, plan[1])
+            self._cpu_entries()
             rule = self._rule()
             batch = self.effective_batch_size if rule.name == "sync" else 1
             tables = (self._params, self._opt_state)
@@ -577,12 +582,20 @@ class GloVe(EmbeddingModel):
         return {"rows": self.cooccurrence.rows, "cols": self.cooccurrence.cols, "values": self.cooccurrence.values}
 
     def _snapshot(self):
-        tables = cpu_engine.copy_tables(self._params, self._opt_state) if self._engine == "cpu" \
-            else (self._params, self._opt_state)  # the CPU engine's tables change in place
-        return tables, len(self.mittens_loss_history)
+        if self._engine != "cpu":
+            return (self._params, self._opt_state), len(self.mittens_loss_history)
+        if isinstance(self._cpu_entries(), host_blocks.HostBlocks) and self._entries.out_of_core:
+            self._entries.save_tables([*self._params, *self._opt_state])  # out of core: no second copy in memory
+            return None, len(self.mittens_loss_history)
+        # the CPU engine's tables change in place
+        return cpu_engine.copy_tables(self._params, self._opt_state), len(self.mittens_loss_history)
 
     def _rollback(self, snapshot) -> None:
-        (self._params, self._opt_state), n_mittens = snapshot
+        tables, n_mittens = snapshot
+        if tables is None:
+            self._entries.restore_tables([*self._params, *self._opt_state])
+        else:
+            self._params, self._opt_state = tables
         del self.mittens_loss_history[n_mittens:]  # the diverged epoch's Mittens term goes with its loss
 
     def _stacked_vectors(self) -> np.ndarray:

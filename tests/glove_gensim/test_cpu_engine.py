@@ -126,6 +126,31 @@ def test_divergence_rolls_back_to_the_last_finite_tables(documents):
     assert np.all(np.isfinite(model.wv.vectors)) and model.epochs_trained == len(model.loss_history)
 
 
+
+def test_out_of_core_divergence_rolls_back_from_the_snapshot_on_disk(documents, monkeypatch):
+    """Out of core, the tables an epoch falls back to live in a file beside the blocks, not in a
+    second copy in memory; a diverged epoch reads them back in place."""
+    model = GloVe(engine="cpu", workers=1, block_size=500, out_of_core=True, **{**SMALL, "epochs": 2})
+    model.build_vocab(documents)
+    model.train()
+    before = [array.copy() for array in (*model._params, *model._opt_state)]
+
+    def diverge(rule, params, accumulators, *args):
+        params.vectors[:] = np.nan
+        return float("nan")
+
+    def no_copy(*args):
+        raise AssertionError("out of core, the tables must not be copied in memory")
+
+    monkeypatch.setattr(cpu_engine, "run_epoch", diverge)
+    monkeypatch.setattr(cpu_engine, "copy_tables", no_copy)
+    with pytest.raises(TrainingDivergedError):
+        model.train(epochs=1)
+    assert model.epochs_trained == 2
+    for saved, array in zip(before, (*model._params, *model._opt_state)):
+        np.testing.assert_array_equal(array, saved)
+
+
 def test_default_rule_depends_on_the_engine():
     assert GloVe(engine="cpu").optimizer == "adagrad-glove"
     assert GloVe(engine="jax").optimizer == "adagrad"
