@@ -92,6 +92,17 @@ def block_order(seed: int, epoch: int, n_blocks: int) -> np.ndarray:
     return shuffled_order(n_blocks, shuffle_keys(fold_in(fold_in(prng_key(seed), epoch + 1), 0)))
 
 
+def _read_exactly(handle, array: np.ndarray, what: str) -> None:
+    """Fill the contiguous ``array`` from the unbuffered file ``handle`` (raw reads may come short)."""
+    target = memoryview(array.view(np.uint8)).cast("B")
+    got = 0
+    while got < len(target):
+        n = handle.readinto(target[got:])
+        if not n:
+            raise OSError(f"{what} is shorter than expected")
+        got += n
+
+
 class HostBlocks:
     """Entries (:data:`~glove_gensim.cpu_engine.ENTRY_DTYPE`) dealt into equal blocks, held in
     memory or in a temporary file (``out_of_core``) read a block at a time into a reused buffer.
@@ -182,13 +193,7 @@ class HostBlocks:
             return self._entries[start:stop]
         view = self._buffer[:stop - start]
         self._file.seek(start * ENTRY_DTYPE.itemsize)
-        target = memoryview(view.view(np.uint8))
-        got = 0
-        while got < len(target):
-            n = self._file.readinto(target[got:])
-            if not n:
-                raise OSError(f"block file {self._path} is shorter than expected")
-            got += n
+        _read_exactly(self._file, view, f"block file {self._path}")
         return view
 
     def epoch(self, epoch: int) -> Iterator[tuple[int, np.ndarray, np.ndarray]]:
@@ -222,15 +227,10 @@ class HostBlocks:
 
     def restore_tables(self, arrays: Sequence[np.ndarray]) -> None:
         """Overwrite ``arrays`` in place with what :meth:`save_tables` wrote (same shapes, same order)."""
-        with open(self._folder / "tables.bin", "rb", buffering=0) as handle:
+        path = self._folder / "tables.bin"
+        with open(path, "rb", buffering=0) as handle:
             for array in arrays:
-                target = memoryview(array).cast("B")
-                got = 0
-                while got < len(target):
-                    n = handle.readinto(target[got:])
-                    if not n:
-                        raise OSError(f"table snapshot {self._folder / 'tables.bin'} is shorter than expected")
-                    got += n
+                _read_exactly(handle, array, f"table snapshot {path}")
 
     def close(self) -> None:
         """Remove the block file (on disk) or drop the entries."""
