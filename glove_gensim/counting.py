@@ -379,7 +379,8 @@ def counting_budget(limit: int | None, name: str = "memory_limit", lenient: bool
     except ValueError as exc:
         if not lenient:
             raise
-        logger.warning("%s; counting goes on with the default limit capping its own memory only", exc)
+        # str(exc), not exc: a log record keeps its arguments, and the traceback would keep the callers
+        logger.warning("%s; counting goes on with the default limit capping its own memory only", str(exc))
         return limit
 
 

@@ -474,7 +474,9 @@ class GloVe(EmbeddingModel):
         except ValueError as exc:
             if self.memory_limit != DEFAULT_MEMORY_LIMIT:
                 raise
-            logger.warning("%s; training in memory (the default memory_limit is not enforced for training)", exc)
+            # str(exc), not exc: a log record keeps its arguments, and the traceback would keep the model
+            logger.warning("%s; training in memory (the default memory_limit is not enforced for training)",
+                           str(exc))
             return None
         tables = sum(array.nbytes for array in (*self._params, *self._opt_state))  # in memory, each epoch copies them
         needed = self.cooccurrence.nnz * cpu_engine.ENTRY_DTYPE.itemsize + tables
